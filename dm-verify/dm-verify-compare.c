@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: the two legs of a bio, the comparison of read payloads and the
+ * reporting of what differs.
+ */
+#include "dm-verify.h"
+
+#include <linux/highmem.h>
+
+static void verify_free_pages(struct verify_c *vc, struct bio *bio)
+{
+	unsigned short i;
+
+	for (i = 0; i < bio->bi_vcnt; i++)
+		mempool_free(bio->bi_io_vec[i].bv_page, &vc->page_pool);
+	bio->bi_vcnt = 0;
+	bio->bi_iter.bi_size = 0;
+}
+
+/*
+ * Give @bio @size bytes of pages from the pool.  As in dm-crypt, a first try
+ * does not wait; the blocking retry holds page_lock, so only one bio at a
+ * time waits on the pool and the pool (one maximal bio) always satisfies it.
+ */
+static void verify_alloc_pages(struct verify_c *vc, struct bio *bio,
+			       unsigned int size)
+{
+	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	unsigned int len, left;
+	struct page *page;
+
+retry:
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		mutex_lock(&vc->page_lock);
+	for (left = size; left; left -= len) {
+		page = mempool_alloc(&vc->page_pool, gfp);
+		if (!page) {
+			verify_free_pages(vc, bio);
+			gfp = GFP_NOIO;
+			goto retry;
+		}
+		len = min_t(unsigned int, left, PAGE_SIZE);
+		__bio_add_page(bio, page, len, 0);
+	}
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		mutex_unlock(&vc->page_lock);
+}
+
+/*
+ * Build both legs of @io.  Reads get their own reference pages.  A write's
+ * payload is copied once and both legs write that copy: the submitter may
+ * change its pages while the write is in flight (no stable pages), and the
+ * legs must receive the same bytes.  The reference bio is allocated first
+ * for every op, so two bios never wait on the two pools in opposite orders.
+ */
+int verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
+{
+	struct bio *bio = io->bio;
+	unsigned int size = bio->bi_iter.bi_size;
+	struct bvec_iter src_iter, dst_iter;
+	struct bio *ref, *data;
+
+	if (bio_has_data(bio)) {
+		ref = bio_alloc_bioset(vc->ref_dev->bdev, DIV_ROUND_UP(size, PAGE_SIZE),
+				       bio->bi_opf, GFP_NOIO, &vc->ref_bs);
+		ref->bi_ioprio = bio->bi_ioprio;
+		verify_alloc_pages(vc, ref, size);
+		if (bio_data_dir(bio) == WRITE) {
+			src_iter = bio->bi_iter;
+			dst_iter = ref->bi_iter;
+			bio_copy_data_iter(ref, &dst_iter, bio, &src_iter);
+			data = bio_alloc_clone(verify_data_bdev(vc), ref, GFP_NOIO,
+					       &vc->data_bs);
+		} else {
+			data = bio_alloc_clone(verify_data_bdev(vc), bio, GFP_NOIO,
+					       &vc->data_bs);
+		}
+	} else {
+		ref = bio_alloc_clone(vc->ref_dev->bdev, bio, GFP_NOIO, &vc->ref_bs);
+		data = bio_alloc_clone(verify_data_bdev(vc), bio, GFP_NOIO,
+				       &vc->data_bs);
+	}
+	if (!ref || !data) {
+		if (data)
+			bio_put(data);
+		if (ref) {
+			verify_free_pages(vc, ref);
+			bio_put(ref);
+		}
+		return -ENOMEM;
+	}
+	ref->bi_iter.bi_sector = vc->ref_start + io->sector;
+	data->bi_iter.bi_sector = vc->data_start + io->sector;
+	io->ref_bio = ref;
+	io->data_bio = data;
+	return 0;
+}
+
+void verify_free_legs(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+
+	bio_put(io->data_bio);
+	verify_free_pages(vc, io->ref_bio);
+	bio_put(io->ref_bio);
+	io->data_bio = NULL;
+	io->ref_bio = NULL;
+}
+
+void verify_raise_event(struct verify_c *vc)
+{
+	if (!test_and_set_bit(VERIFY_EVENT_SENT, &vc->flags))
+		queue_work(vc->wq, &vc->event_work);
+}
+
+void verify_log_status_mismatch(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+
+	atomic64_inc(&vc->stats.status_mismatches);
+	DMERR_LIMIT("%s: %s status mismatch at sector %llu+%u: data leg %d, reference leg %d",
+		    dm_table_device_name(vc->ti->table),
+		    bio_data_dir(io->bio) == READ ? "read" : "write",
+		    (unsigned long long)io->sector, io->nr_sectors,
+		    blk_status_to_errno(io->data_status),
+		    blk_status_to_errno(io->ref_status));
+}
+
+/* Which parts of the bio's range are not comparable; needs no lock held. */
+static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
+{
+	struct verify_c *vc = io->vc;
+	unsigned long flags;
+	unsigned int i;
+
+	verify_diff_init(d);
+	spin_lock_irqsave(&vc->lock, flags);
+	d->nr_skip = verify_extents_query(&vc->unverified, io->sector,
+					  io->sector + io->nr_sectors,
+					  d->skip, VERIFY_DIFF_SKIPS);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	for (i = 0; i < d->nr_skip; i++) {
+		d->skip[i].start -= io->sector;
+		d->skip[i].end -= io->sector;
+		atomic64_add(d->skip[i].end - d->skip[i].start,
+			     &vc->stats.unverified_sectors);
+	}
+}
+
+static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
+{
+	struct verify_c *vc = io->vc;
+	struct verify_mismatch *m;
+	sector_t sector = io->sector + (d->first >> SECTOR_SHIFT);
+	unsigned long flags;
+
+	atomic64_inc(&vc->stats.mismatched_reads);
+	atomic64_add(d->bad_sectors, &vc->stats.mismatched_sectors);
+	atomic64_set(&vc->stats.last_mismatch, sector + 1);
+
+	spin_lock_irqsave(&vc->lock, flags);
+	m = &vc->log[vc->log_seq % VERIFY_LOG_SIZE];
+	m->seq = ++vc->log_seq;
+	m->bio_sector = io->sector;
+	m->bio_sectors = io->nr_sectors;
+	m->sector = sector;
+	m->offset = d->first & (SECTOR_SIZE - 1);
+	m->bad_sectors = d->bad_sectors;
+	m->nr_bytes = d->nr_bytes;
+	memcpy(m->data, d->data, sizeof(m->data));
+	memcpy(m->ref, d->ref, sizeof(m->ref));
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	/* No payload bytes here: dmesg may be readable by everyone. */
+	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu",
+		    dm_table_device_name(vc->ti->table),
+		    (unsigned long long)sector, m->offset, d->bad_sectors,
+		    io->nr_sectors, (unsigned long long)io->sector);
+}
+
+/*
+ * Compare the data leg's payload, in the caller's pages (the bio dm handed
+ * us was never submitted, so its iterator still spans the whole range), with
+ * the reference pages.  Runs from the workqueue: a 1 MiB compare is too long
+ * for completion context.
+ */
+blk_status_t verify_compare(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+	struct bio *bio = io->bio, *ref = io->ref_bio;
+	struct bvec_iter it = bio->bi_iter;
+	struct bvec_iter rit = { .bi_size = it.bi_size };
+	struct verify_diff d;
+	u64 pos = 0;
+
+	verify_diff_prepare(io, &d);
+	while (it.bi_size) {
+		struct bio_vec a = bio_iter_iovec(bio, it);
+		struct bio_vec b = bio_iter_iovec(ref, rit);
+		unsigned int len = min(a.bv_len, b.bv_len);
+		u8 *pa = bvec_kmap_local(&a);
+		u8 *pb = bvec_kmap_local(&b);
+
+		verify_diff_chunk(&d, pa, pb, pos, len);
+		kunmap_local(pb);
+		kunmap_local(pa);
+		bio_advance_iter_single(bio, &it, len);
+		bio_advance_iter_single(ref, &rit, len);
+		pos += len;
+	}
+	if (d.first == U64_MAX)
+		return BLK_STS_OK;
+
+	verify_record_mismatch(io, &d);
+	verify_raise_event(vc);
+
+	switch (READ_ONCE(vc->policy)) {
+	case VERIFY_ERROR:
+		return BLK_STS_IOERR;
+	case VERIFY_REFERENCE:
+		it = bio->bi_iter;
+		rit.bi_idx = 0;
+		rit.bi_bvec_done = 0;
+		rit.bi_size = it.bi_size;
+		bio_copy_data_iter(bio, &it, ref, &rit);
+		return BLK_STS_OK;
+	case VERIFY_HALT:
+		set_bit(VERIFY_HALTED, &vc->flags);
+		return BLK_STS_IOERR;
+	default:
+		return BLK_STS_OK;
+	}
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: the status line and the message interface.
+ */
+#include "dm-verify.h"
+
+static const char * const verify_policy_names[] = {
+	[VERIFY_LOG] = "log",
+	[VERIFY_ERROR] = "error",
+	[VERIFY_REFERENCE] = "reference",
+	[VERIFY_HALT] = "halt",
+};
+
+const char *verify_policy_name(enum verify_policy policy)
+{
+	return verify_policy_names[policy];
+}
+
+int verify_parse_policy(const char *name, enum verify_policy *policy)
+{
+	int i;
+
+	if (!name)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(verify_policy_names); i++) {
+		if (!strcasecmp(name, verify_policy_names[i])) {
+			*policy = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *verify_state(struct verify_c *vc)
+{
+	if (test_bit(VERIFY_HALTED, &vc->flags))
+		return "halted";
+	if (atomic64_read(&vc->stats.mismatched_reads) ||
+	    atomic64_read(&vc->stats.status_mismatches))
+		return "mismatch";
+	return "ok";
+}
+
+static unsigned long long verify_stat(atomic64_t *v)
+{
+	return (unsigned long long)atomic64_read(v);
+}
+
+/*
+ * Status (STATUSTYPE_INFO), append only:
+ * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
+ * <mismatched_sectors> <status_mismatches> <faults_injected>
+ * <unverified_sectors> <last_mismatch_sector>
+ */
+void verify_status(struct dm_target *ti, status_type_t type,
+		   unsigned int status_flags, char *result, unsigned int maxlen)
+{
+	struct verify_c *vc = ti->private;
+	struct verify_stats *s = &vc->stats;
+	enum verify_policy policy = READ_ONCE(vc->policy);
+	unsigned long long last;
+	unsigned int sz = 0;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		DMEMIT("%s %llu %llu %llu %llu %llu %llu %llu %llu %llu ",
+		       verify_state(vc), verify_stat(&s->reads),
+		       verify_stat(&s->writes), verify_stat(&s->flushes),
+		       verify_stat(&s->discards),
+		       verify_stat(&s->mismatched_reads),
+		       verify_stat(&s->mismatched_sectors),
+		       verify_stat(&s->status_mismatches),
+		       verify_stat(&s->faults_injected),
+		       verify_stat(&s->unverified_sectors));
+		last = verify_stat(&s->last_mismatch);
+		if (last)
+			DMEMIT("%llu", last - 1);
+		else
+			DMEMIT("-");
+		break;
+
+	case STATUSTYPE_TABLE:
+		DMEMIT("%s %llu %s %llu", vc->data_dev->name,
+		       (unsigned long long)vc->data_start,
+		       vc->ref_dev ? vc->ref_dev->name : "-",
+		       (unsigned long long)vc->ref_start);
+		if (policy != VERIFY_LOG)
+			DMEMIT(" 2 on_mismatch %s", verify_policy_name(policy));
+		break;
+
+	case STATUSTYPE_IMA:
+		DMEMIT_TARGET_NAME_VERSION(ti->type);
+		DMEMIT(",data_device=%s,data_start=%llu", vc->data_dev->name,
+		       (unsigned long long)vc->data_start);
+		DMEMIT(",ref_device=%s,ref_start=%llu,on_mismatch=%s;",
+		       vc->ref_dev ? vc->ref_dev->name : "-",
+		       (unsigned long long)vc->ref_start,
+		       verify_policy_name(policy));
+		break;
+	}
+}
+
+static void verify_reset(struct verify_c *vc)
+{
+	struct verify_stats *s = &vc->stats;
+	unsigned long flags;
+
+	atomic64_set(&s->reads, 0);
+	atomic64_set(&s->writes, 0);
+	atomic64_set(&s->flushes, 0);
+	atomic64_set(&s->discards, 0);
+	atomic64_set(&s->mismatched_reads, 0);
+	atomic64_set(&s->mismatched_sectors, 0);
+	atomic64_set(&s->status_mismatches, 0);
+	atomic64_set(&s->faults_injected, 0);
+	atomic64_set(&s->unverified_sectors, 0);
+	atomic64_set(&s->last_mismatch, 0);
+
+	spin_lock_irqsave(&vc->lock, flags);
+	memset(vc->log, 0, sizeof(vc->log));
+	vc->log_seq = 0;
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	clear_bit(VERIFY_HALTED, &vc->flags);
+	clear_bit(VERIFY_EVENT_SENT, &vc->flags);
+}
+
+static void verify_emit_bytes(char *result, unsigned int maxlen,
+			      unsigned int *szp, const u8 *p, unsigned int n)
+{
+	unsigned int sz = *szp, i;
+
+	for (i = 0; i < n; i++)
+		DMEMIT("%02x", p[i]);
+	*szp = sz;
+}
+
+/*
+ * One line per recorded mismatch, oldest first:
+ * <seq> <sector> <offset> <bad_sectors> <bio_sector>+<bio_sectors> data=<hex> ref=<hex>
+ */
+static void verify_emit_log(struct verify_c *vc, char *result,
+			    unsigned int maxlen)
+{
+	struct verify_mismatch *log, *m;
+	unsigned int sz = 0, i, n;
+	unsigned long flags;
+	u64 seq;
+
+	log = kmalloc_array(VERIFY_LOG_SIZE, sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		DMEMIT("error: out of memory\n");
+		return;
+	}
+	spin_lock_irqsave(&vc->lock, flags);
+	memcpy(log, vc->log, sizeof(vc->log));
+	seq = vc->log_seq;
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	n = min_t(u64, seq, VERIFY_LOG_SIZE);
+	for (i = 0; i < n; i++) {
+		m = &log[(seq - n + i) % VERIFY_LOG_SIZE];
+		DMEMIT("%llu %llu %u %u %llu+%u data=", m->seq,
+		       (unsigned long long)m->sector, m->offset, m->bad_sectors,
+		       (unsigned long long)m->bio_sector, m->bio_sectors);
+		verify_emit_bytes(result, maxlen, &sz, m->data, m->nr_bytes);
+		DMEMIT(" ref=");
+		verify_emit_bytes(result, maxlen, &sz, m->ref, m->nr_bytes);
+		DMEMIT("\n");
+	}
+	kfree(log);
+}
+
+/*
+ * Messages:
+ *   reset                 zero the counters, clear the log and the halted state
+ *   mismatches            print the recent-mismatch log
+ *   on_mismatch <policy>  log, error, reference or halt
+ */
+int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
+		   char *result, unsigned int maxlen)
+{
+	struct verify_c *vc = ti->private;
+	enum verify_policy policy;
+
+	if (argc == 1 && !strcasecmp(argv[0], "reset")) {
+		verify_reset(vc);
+		return 0;
+	}
+	if (argc == 1 && !strcasecmp(argv[0], "mismatches")) {
+		verify_emit_log(vc, result, maxlen);
+		return 1;
+	}
+	if (argc == 2 && !strcasecmp(argv[0], "on_mismatch")) {
+		if (verify_parse_policy(argv[1], &policy)) {
+			DMERR("%s: invalid on_mismatch policy '%s'",
+			      dm_table_device_name(ti->table), argv[1]);
+			return -EINVAL;
+		}
+		WRITE_ONCE(vc->policy, policy);
+		return 0;
+	}
+	DMERR("%s: unrecognised message '%s' with %u argument(s)",
+	      dm_table_device_name(ti->table), argc ? argv[0] : "", argc);
+	return -EINVAL;
+}

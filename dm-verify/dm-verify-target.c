@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: a device-mapper target that mirrors every bio to a data device
+ * (the device under test) and a reference device (a trusted copy), compares
+ * what both legs return for each read and reports the first sector where
+ * they differ, in the spirit of QEMU's blkverify.  It also reports bios
+ * that fail on one leg only (a lost error).
+ *
+ * It is not dm-verity: nothing here uses hashes or signatures.
+ *
+ * Exactness rests on three rules, enforced before a bio reaches either leg:
+ * a bio that changes content (write, discard, write zeroes) never runs while
+ * an overlapping bio runs, a read never runs while an overlapping write runs,
+ * and regions whose content is undefined on either leg (a failed write, a
+ * discard) are not compared until both legs have written them again.
+ */
+#include "dm-verify.h"
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+static bool verify_overlap(const struct verify_io *a, const struct verify_io *b)
+{
+	return a->sector < b->sector + b->nr_sectors &&
+	       b->sector < a->sector + a->nr_sectors;
+}
+
+static bool verify_conflict(const struct verify_io *a, const struct verify_io *b)
+{
+	return (a->is_write || b->is_write) && verify_overlap(a, b);
+}
+
+/* Does @io conflict with any bio that arrived before it?  Needs vc->lock. */
+static bool __verify_blocked(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_io *other;
+
+	list_for_each_entry(other, &vc->inflight, list) {
+		if (other == io)
+			return false;
+		if (verify_conflict(io, other))
+			return true;
+	}
+	return false;
+}
+
+static void verify_issue(struct verify_io *io);
+static void verify_endio_io(struct verify_io *io, blk_status_t status);
+
+static void verify_issue_work(struct work_struct *work)
+{
+	verify_issue(container_of(work, struct verify_io, work));
+}
+
+/* Returns true if @io may run now, false if it waits its turn. */
+static bool verify_track(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_io *other;
+	unsigned long flags;
+
+	io->tracked = true;
+	io->waiting = false;
+	spin_lock_irqsave(&vc->lock, flags);
+	list_for_each_entry(other, &vc->inflight, list) {
+		if (verify_conflict(io, other)) {
+			io->waiting = true;
+			break;
+		}
+	}
+	list_add_tail(&io->list, &vc->inflight);
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	if (io->waiting)
+		INIT_WORK(&io->work, verify_issue_work);
+	return !io->waiting;
+}
+
+/* Drop @io from the in-flight list and start the bios it held back. */
+static void verify_untrack(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_io *w;
+	unsigned long flags;
+
+	if (!io->tracked)
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	list_del(&io->list);
+	list_for_each_entry(w, &vc->inflight, list) {
+		if (!w->waiting || !verify_overlap(w, io))
+			continue;
+		if (!__verify_blocked(vc, w)) {
+			w->waiting = false;
+			queue_work(vc->wq, &w->work);
+		}
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/* Record what a completed write did to the comparability of its range. */
+static void verify_account_write(struct verify_c *vc, struct verify_io *io)
+{
+	sector_t start = io->sector, end = io->sector + io->nr_sectors;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	if (bio_op(io->bio) == REQ_OP_DISCARD ||
+	    io->data_status || io->ref_status)
+		verify_extents_add(&vc->unverified, start, end);
+	else
+		verify_extents_remove(&vc->unverified, start, end);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+static void verify_finish(struct verify_io *io, blk_status_t status)
+{
+	struct verify_c *vc = io->vc;
+
+	if (io->is_write && io->nr_sectors)
+		verify_account_write(vc, io);
+	verify_free_legs(io);
+	verify_untrack(vc, io);
+	verify_endio_io(io, status);
+}
+
+static void verify_endio_io(struct verify_io *io, blk_status_t status)
+{
+	io->bio->bi_status = status;
+	bio_endio(io->bio);
+}
+
+static void verify_read_work(struct work_struct *work)
+{
+	struct verify_io *io = container_of(work, struct verify_io, work);
+
+	verify_finish(io, verify_compare(io));
+}
+
+/* Both legs are done; runs in completion context, so it must not sleep. */
+static void verify_legs_done(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+	blk_status_t status = io->data_status;
+
+	if (io->data_status != io->ref_status) {
+		verify_log_status_mismatch(io);
+		if (READ_ONCE(vc->policy) == VERIFY_HALT)
+			set_bit(VERIFY_HALTED, &vc->flags);
+		verify_raise_event(vc);
+	}
+
+	if (bio_data_dir(io->bio) == READ) {
+		if (!io->data_status && !io->ref_status) {
+			INIT_WORK(&io->work, verify_read_work);
+			queue_work(vc->wq, &io->work);
+			return;
+		}
+		atomic64_add(io->nr_sectors, &vc->stats.unverified_sectors);
+	}
+	verify_finish(io, status);
+}
+
+static void verify_leg_endio(struct bio *bio)
+{
+	struct verify_io *io = bio->bi_private;
+
+	if (bio == io->ref_bio)
+		io->ref_status = bio->bi_status;
+	else
+		io->data_status = bio->bi_status;
+	if (atomic_dec_and_test(&io->pending))
+		verify_legs_done(io);
+}
+
+static void verify_issue(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+
+	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags))) {
+		verify_free_legs(io);
+		verify_untrack(vc, io);
+		verify_endio_io(io, BLK_STS_IOERR);
+		return;
+	}
+
+	io->ref_bio->bi_private = io;
+	io->ref_bio->bi_end_io = verify_leg_endio;
+	io->data_bio->bi_private = io;
+	io->data_bio->bi_end_io = verify_leg_endio;
+	atomic_set(&io->pending, 2);
+	submit_bio_noacct(io->ref_bio);
+	submit_bio_noacct(io->data_bio);
+}
+
+static void verify_count(struct verify_c *vc, struct bio *bio)
+{
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		atomic64_inc(&vc->stats.reads);
+		break;
+	case REQ_OP_DISCARD:
+		atomic64_inc(&vc->stats.discards);
+		break;
+	default:
+		if (!bio_sectors(bio))
+			atomic64_inc(&vc->stats.flushes);
+		else
+			atomic64_inc(&vc->stats.writes);
+		break;
+	}
+}
+
+static int verify_map(struct dm_target *ti, struct bio *bio)
+{
+	struct verify_c *vc = ti->private;
+	struct verify_io *io = dm_per_bio_data(bio, sizeof(struct verify_io));
+
+	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags)))
+		return DM_MAPIO_KILL;
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		break;
+	default:
+		return DM_MAPIO_KILL;
+	}
+	verify_count(vc, bio);
+
+	if (!vc->ref_dev) {
+		bio_set_dev(bio, verify_data_bdev(vc));
+		bio->bi_iter.bi_sector = vc->data_start +
+			dm_target_offset(ti, bio->bi_iter.bi_sector);
+		return DM_MAPIO_REMAPPED;
+	}
+
+	io->vc = vc;
+	io->bio = bio;
+	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	io->nr_sectors = bio_sectors(bio);
+	io->is_write = op_is_write(bio_op(bio));
+	io->data_status = BLK_STS_OK;
+	io->ref_status = BLK_STS_OK;
+	io->tracked = false;
+	io->waiting = false;
+
+	if (verify_alloc_legs(vc, io))
+		return DM_MAPIO_KILL;
+
+	if (!io->nr_sectors || verify_track(vc, io))
+		verify_issue(io);
+	return DM_MAPIO_SUBMITTED;
+}
+
+static void verify_event_work(struct work_struct *work)
+{
+	struct verify_c *vc = container_of(work, struct verify_c, event_work);
+
+	dm_table_event(vc->ti->table);
+}
+
+/* Safe on a half-built context: the constructor's error path uses it. */
+static void verify_dtr(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+
+	if (vc->wq) {
+		cancel_work_sync(&vc->event_work);
+		destroy_workqueue(vc->wq);
+	}
+	mempool_exit(&vc->page_pool);
+	bioset_exit(&vc->data_bs);
+	bioset_exit(&vc->ref_bs);
+	kvfree(vc->unverified_buf);
+	if (vc->ref_dev)
+		dm_put_device(ti, vc->ref_dev);
+	if (vc->data_dev)
+		dm_put_device(ti, vc->data_dev);
+	kfree(vc);
+}
+
+static int verify_get_leg(struct dm_target *ti, struct dm_arg_set *as,
+			  struct dm_dev **dev, sector_t *start, bool optional)
+{
+	const char *path = dm_shift_arg(as);
+	const char *offset = dm_shift_arg(as);
+	unsigned long long tmp;
+	char dummy;
+	int r;
+
+	if (sscanf(offset, "%llu%c", &tmp, &dummy) != 1 || tmp != (sector_t)tmp) {
+		ti->error = "Invalid device offset";
+		return -EINVAL;
+	}
+	*start = tmp;
+
+	if (optional && !strcmp(path, "-"))
+		return 0;
+
+	r = dm_get_device(ti, path, dm_table_get_mode(ti->table), dev);
+	if (r) {
+		ti->error = "Device lookup failed";
+		return r;
+	}
+	if (*start > bdev_nr_sectors((*dev)->bdev) ||
+	    ti->len > bdev_nr_sectors((*dev)->bdev) - *start) {
+		ti->error = "Device too small for target length at offset";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
+				 struct verify_c *vc)
+{
+	static const struct dm_arg _args[] = {
+		{0, 2, "Invalid number of feature args"},
+	};
+	bool have_policy = false;
+	unsigned int argc;
+	const char *name;
+	int r;
+
+	if (!as->argc)
+		return 0;
+	r = dm_read_arg_group(_args, as, &argc, &ti->error);
+	if (r)
+		return r;
+
+	while (argc) {
+		name = dm_shift_arg(as);
+		argc--;
+
+		if (!strcasecmp(name, "on_mismatch")) {
+			if (have_policy) {
+				ti->error = "Feature on_mismatch duplicated";
+				return -EINVAL;
+			}
+			if (!argc) {
+				ti->error = "Feature on_mismatch requires a policy";
+				return -EINVAL;
+			}
+			have_policy = true;
+			argc--;
+			if (verify_parse_policy(dm_shift_arg(as), &vc->policy)) {
+				ti->error = "Invalid on_mismatch policy";
+				return -EINVAL;
+			}
+			continue;
+		}
+		ti->error = "Unrecognised verify feature requested";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Construct a verify mapping:
+ * <data_dev> <data_offset> <ref_dev> <ref_offset> [<#features> <feature>...]
+ *
+ * <ref_dev> may be "-" for no reference leg (<ref_offset> is then ignored).
+ * Features:
+ *   on_mismatch <log|error|reference|halt>
+ */
+static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	struct dm_arg_set as = { .argc = argc, .argv = argv };
+	struct verify_c *vc;
+	int r;
+
+	if (argc < 4) {
+		ti->error = "Invalid argument count";
+		return -EINVAL;
+	}
+
+	vc = kzalloc(sizeof(*vc), GFP_KERNEL);
+	if (!vc) {
+		ti->error = "Cannot allocate context";
+		return -ENOMEM;
+	}
+	ti->private = vc;
+	vc->ti = ti;
+	vc->policy = VERIFY_LOG;
+	spin_lock_init(&vc->lock);
+	INIT_LIST_HEAD(&vc->inflight);
+	mutex_init(&vc->page_lock);
+	INIT_WORK(&vc->event_work, verify_event_work);
+
+	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);
+	if (r)
+		goto bad;
+	r = verify_get_leg(ti, &as, &vc->ref_dev, &vc->ref_start, true);
+	if (r)
+		goto bad;
+	if (vc->ref_dev && vc->ref_dev->bdev == vc->data_dev->bdev &&
+	    vc->ref_start < vc->data_start + ti->len &&
+	    vc->data_start < vc->ref_start + ti->len) {
+		ti->error = "Data and reference ranges overlap";
+		r = -EINVAL;
+		goto bad;
+	}
+	r = verify_parse_features(ti, &as, vc);
+	if (r)
+		goto bad;
+
+	vc->unverified_buf = kvcalloc(VERIFY_MAX_EXTENTS,
+				      sizeof(*vc->unverified_buf), GFP_KERNEL);
+	if (!vc->unverified_buf) {
+		ti->error = "Cannot allocate range tracking";
+		r = -ENOMEM;
+		goto bad;
+	}
+	verify_extents_init(&vc->unverified, vc->unverified_buf,
+			    VERIFY_MAX_EXTENTS);
+
+	r = bioset_init(&vc->ref_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	if (!r)
+		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
+	if (!r)
+		r = mempool_init_page_pool(&vc->page_pool, VERIFY_MAX_IO_PAGES, 0);
+	if (r) {
+		ti->error = "Cannot allocate bio and page pools";
+		goto bad;
+	}
+
+	vc->wq = alloc_workqueue("kverifyd", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!vc->wq) {
+		ti->error = "Cannot allocate workqueue";
+		r = -ENOMEM;
+		goto bad;
+	}
+
+	r = dm_set_target_max_io_len(ti, VERIFY_MAX_IO_SECTORS);
+	if (r)
+		goto bad;
+	ti->per_io_data_size = sizeof(struct verify_io);
+	ti->num_flush_bios = 1;
+	ti->num_discard_bios = 1;
+	ti->num_write_zeroes_bios = 1;
+	return 0;
+bad:
+	verify_dtr(ti);
+	return r;
+}
+
+static void verify_postsuspend(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+
+	flush_workqueue(vc->wq);
+	flush_work(&vc->event_work);
+}
+
+static int verify_iterate_devices(struct dm_target *ti,
+				  iterate_devices_callout_fn fn, void *data)
+{
+	struct verify_c *vc = ti->private;
+	int r;
+
+	r = fn(ti, vc->data_dev, vc->data_start, ti->len, data);
+	if (!r && vc->ref_dev)
+		r = fn(ti, vc->ref_dev, vc->ref_start, ti->len, data);
+	return r;
+}
+
+static struct target_type verify_target = {
+	.name = "verify",
+	.version = {1, 0, 0},
+	.module = THIS_MODULE,
+	.ctr = verify_ctr,
+	.dtr = verify_dtr,
+	.map = verify_map,
+	.postsuspend = verify_postsuspend,
+	.status = verify_status,
+	.message = verify_message,
+	.iterate_devices = verify_iterate_devices,
+};
+
+static int __init dm_verify_init(void)
+{
+	int r = dm_register_target(&verify_target);
+
+	if (r < 0)
+		DMERR("register failed %d", r);
+	return r;
+}
+
+static void __exit dm_verify_exit(void)
+{
+	dm_unregister_target(&verify_target);
+}
+
+module_init(dm_verify_init);
+module_exit(dm_verify_exit);
+
+MODULE_DESCRIPTION(DM_NAME " target that verifies reads against a reference device");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dm-verify: types shared by the target's files.
+ */
+#ifndef DM_VERIFY_H
+#define DM_VERIFY_H
+
+#include <linux/device-mapper.h>
+#include <linux/bio.h>
+#include <linux/mempool.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "dm-verify-diff.h"
+#include "dm-verify-extents.h"
+
+#define DM_MSG_PREFIX "verify"
+
+/* Largest bio a leg sees: bounds the reference pages one bio holds. */
+#define VERIFY_MAX_IO_SECTORS	(BIO_MAX_VECS << (PAGE_SHIFT - SECTOR_SHIFT))
+#define VERIFY_MAX_IO_PAGES	BIO_MAX_VECS
+#define VERIFY_MAX_EXTENTS	1024
+#define VERIFY_LOG_SIZE		16
+
+enum verify_policy {
+	VERIFY_LOG,
+	VERIFY_ERROR,
+	VERIFY_REFERENCE,
+	VERIFY_HALT,
+};
+
+/* Bits in verify_c.flags */
+enum {
+	VERIFY_HALTED,		/* policy halt tripped: fail every bio */
+	VERIFY_EVENT_SENT,	/* a dm event was raised since the last reset */
+};
+
+struct verify_mismatch {
+	u64 seq;
+	sector_t bio_sector;
+	unsigned int bio_sectors;
+	sector_t sector;		/* first mismatching sector */
+	unsigned int offset;		/* byte within it */
+	unsigned int bad_sectors;
+	unsigned int nr_bytes;
+	u8 data[VERIFY_DIFF_BYTES];
+	u8 ref[VERIFY_DIFF_BYTES];
+};
+
+struct verify_stats {
+	atomic64_t reads;
+	atomic64_t writes;
+	atomic64_t flushes;
+	atomic64_t discards;
+	atomic64_t mismatched_reads;
+	atomic64_t mismatched_sectors;
+	atomic64_t status_mismatches;
+	atomic64_t faults_injected;
+	atomic64_t unverified_sectors;
+	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
+};
+
+struct verify_c {
+	struct dm_target *ti;
+	struct dm_dev *data_dev;
+	sector_t data_start;
+	struct dm_dev *ref_dev;		/* NULL: no reference leg */
+	sector_t ref_start;
+
+	enum verify_policy policy;	/* READ_ONCE/WRITE_ONCE */
+	unsigned long flags;
+
+	/* Reference-leg bios, with their own pages for reads and writes. */
+	struct bio_set ref_bs;
+	/* Data-leg clones; they share pages with the bio or the ref bio. */
+	struct bio_set data_bs;
+	mempool_t page_pool;
+	/* Serialises blocking page allocation so one bio always completes its set. */
+	struct mutex page_lock;
+	struct workqueue_struct *wq;
+	struct work_struct event_work;
+
+	/*
+	 * @lock guards @inflight (every tracked bio, in arrival order, running
+	 * or waiting for an overlapping one), @unverified and @log.
+	 */
+	spinlock_t lock;
+	struct list_head inflight;
+	struct verify_extents unverified;
+	struct verify_extent *unverified_buf;
+	struct verify_mismatch log[VERIFY_LOG_SIZE];
+	u64 log_seq;
+
+	struct verify_stats stats;
+};
+
+struct verify_io {
+	struct verify_c *vc;
+	struct bio *bio;		/* the bio dm handed to map */
+	struct bio *ref_bio;
+	struct bio *data_bio;
+	sector_t sector;		/* target relative */
+	unsigned int nr_sectors;
+	atomic_t pending;
+	blk_status_t data_status;
+	blk_status_t ref_status;
+	bool tracked;
+	bool waiting;
+	bool is_write;			/* changes content: write, discard, zeroes */
+	struct list_head list;		/* on verify_c.inflight */
+	struct work_struct work;
+};
+
+static inline struct block_device *verify_data_bdev(struct verify_c *vc)
+{
+	return vc->data_dev->bdev;
+}
+
+/* dm-verify-compare.c */
+int verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
+void verify_free_legs(struct verify_io *io);
+blk_status_t verify_compare(struct verify_io *io);
+void verify_log_status_mismatch(struct verify_io *io);
+void verify_raise_event(struct verify_c *vc);
+
+/* dm-verify-status.c */
+void verify_status(struct dm_target *ti, status_type_t type,
+		   unsigned int status_flags, char *result, unsigned int maxlen);
+int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
+		   char *result, unsigned int maxlen);
+const char *verify_policy_name(enum verify_policy policy);
+int verify_parse_policy(const char *name, enum verify_policy *policy);
+
+#endif
