@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Userspace unit tests of dm-verify's pure logic: the bounded range set
+ * (checked against a bitmap model under random operations) and the
+ * sector-wise comparator (checked against a byte-by-byte model under random
+ * chunking and skip ranges).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm-verify-diff.h"
+#include "dm-verify-extents.h"
+
+static unsigned int passed, failed;
+
+#define CHECK(cond, ...) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		printf("not ok: %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	}								\
+} while (0)
+
+static uint64_t rng_state = 88172645463325252ULL;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static bool well_formed(const struct verify_extents *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++) {
+		if (s->ext[i].start >= s->ext[i].end)
+			return false;
+		if (i && s->ext[i - 1].end > s->ext[i].start)
+			return false;
+	}
+	return s->nr <= s->max;
+}
+
+static bool in_set(const struct verify_extents *s, sector_t x)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr; i++)
+		if (x >= s->ext[i].start && x < s->ext[i].end)
+			return true;
+	return false;
+}
+
+#define SPACE 512
+
+/*
+ * Replay random adds/removes on a bitmap and on the
+ * set; the set must cover every sector the bitmap holds, and equal it while
+ * no merge was forced by a full set.
+ */
+static void test_extents_model(unsigned int max, unsigned int rounds)
+{
+	struct verify_extent buf[64], q[3];
+	struct verify_extents s;
+	bool model[SPACE] = { false };
+	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0;
+
+	verify_extents_init(&s, buf, max);
+	for (r = 0; r < rounds; r++) {
+		sector_t a = rnd() % SPACE, b = a + 1 + rnd() % 24;
+		bool add = rnd() % 2;
+
+		if (b > SPACE)
+			b = SPACE;
+		if (add)
+			verify_extents_add(&s, a, b);
+		else
+			verify_extents_remove(&s, a, b);
+		for (x = a; x < b; x++)
+			model[x] = add;
+		CHECK(well_formed(&s), "malformed, max %u round %u", max, r);
+		for (x = 0; x < SPACE; x++) {
+			if (model[x] && !in_set(&s, x))
+				missing++;
+			if (!model[x] && in_set(&s, x) && !s.merges)
+				extra++;
+		}
+		/* A query must cover every set sector in its window. */
+		a = rnd() % SPACE;
+		b = a + rnd() % 64;
+		n = verify_extents_query(&s, a, b, q, 3);
+		for (x = a; x < b && x < SPACE; x++) {
+			bool covered = false;
+
+			for (i = 0; i < n; i++)
+				covered |= x >= q[i].start && x < q[i].end;
+			if (in_set(&s, x) && !covered)
+				qbad++;
+			if (covered && !in_set(&s, x) && n < 3)
+				qbad++;
+		}
+	}
+	CHECK(!missing, "max %u: %u sectors to skip were dropped", max, missing);
+	CHECK(!extra, "max %u: %u sectors added without a merge", max, extra);
+	CHECK(!qbad, "max %u: %u sectors wrong in queries", max, qbad);
+	if (max >= 64)
+		CHECK(!s.merges, "max %u: unexpected merges %u", max, s.merges);
+}
+
+static void test_extents_edges(void)
+{
+	struct verify_extent buf[4], q[2];
+	struct verify_extents s;
+	const sector_t top = UINT64_MAX;
+
+	verify_extents_init(&s, buf, 4);
+	verify_extents_add(&s, 10, 10);
+	CHECK(s.nr == 0, "zero-length add stored %u", s.nr);
+	verify_extents_add(&s, 20, 10);
+	CHECK(s.nr == 0, "reversed add stored %u", s.nr);
+	verify_extents_add(&s, top - 8, top);
+	CHECK(s.nr == 1 && s.ext[0].end == top, "end-of-range add");
+	verify_extents_remove(&s, top - 4, top);
+	CHECK(s.nr == 1 && s.ext[0].end == top - 4, "end-of-range remove");
+	CHECK(verify_extents_query(&s, top - 100, top, q, 2) == 1 &&
+	      q[0].start == top - 8 && q[0].end == top - 4, "end-of-range query");
+	verify_extents_add(&s, 0, 5);
+	verify_extents_add(&s, 5, 9);
+	CHECK(s.nr == 2 && s.ext[0].start == 0 && s.ext[0].end == 9,
+	      "adjacent ranges merge");
+	verify_extents_remove(&s, 3, 4);
+	CHECK(s.nr == 3 && s.ext[0].end == 3 && s.ext[1].start == 4,
+	      "split in the middle");
+	CHECK(verify_extents_sectors(&s) == 3 + 5 + 4, "sector total %" PRIu64,
+	      (uint64_t)verify_extents_sectors(&s));
+	verify_extents_clear(&s);
+	CHECK(s.nr == 0, "clear");
+
+	/* One slot: everything collapses into a covering range. */
+	verify_extents_init(&s, buf, 1);
+	verify_extents_add(&s, 0, 2);
+	verify_extents_add(&s, 100, 102);
+	CHECK(s.nr == 1 && s.ext[0].start == 0 && s.ext[0].end == 102,
+	      "max 1 covers both");
+	verify_extents_remove(&s, 50, 51);
+	CHECK(s.nr == 1 && s.ext[0].start == 0 && s.ext[0].end == 102,
+	      "max 1 cannot split, keeps the range");
+	verify_extents_init(&s, buf, 0);
+	verify_extents_add(&s, 0, 2);
+	CHECK(s.nr == 0, "max 0 stores nothing");
+}
+
+/* Byte model of verify_diff over one payload split into random chunks. */
+static void test_diff_random(unsigned int rounds)
+{
+	enum { LEN = 8 * 512 };
+	static uint8_t a[LEN], b[LEN];
+	unsigned int r, i, bad_first = 0, bad_count = 0, bad_bytes = 0;
+
+	for (r = 0; r < rounds; r++) {
+		struct verify_diff d;
+		uint64_t first = UINT64_MAX, pos;
+		unsigned int nbad = 0, ndiff = rnd() % 4, s;
+		bool skip[8] = { false }, sector_bad[8] = { false };
+
+		for (i = 0; i < LEN; i++)
+			a[i] = b[i] = rnd();
+		for (i = 0; i < ndiff; i++) {
+			unsigned int at = rnd() % LEN;
+
+			b[at] ^= 1 + rnd() % 255;
+		}
+		verify_diff_init(&d);
+		for (s = 0; s < 8; s++) {
+			if (rnd() % 4)
+				continue;
+			skip[s] = true;
+			if (d.nr_skip && d.skip[d.nr_skip - 1].end == s) {
+				d.skip[d.nr_skip - 1].end = s + 1;
+			} else {
+				d.skip[d.nr_skip].start = s;
+				d.skip[d.nr_skip].end = s + 1;
+				d.nr_skip++;
+			}
+		}
+		for (i = 0; i < LEN; i++) {
+			if (a[i] == b[i] || skip[i / 512])
+				continue;
+			if (first == UINT64_MAX)
+				first = i;
+			sector_bad[i / 512] = true;
+		}
+		for (s = 0; s < 8; s++)
+			nbad += sector_bad[s];
+
+		for (pos = 0; pos < LEN;) {
+			size_t len = 1 + rnd() % 1500;
+
+			if (pos + len > LEN)
+				len = LEN - pos;
+			verify_diff_chunk(&d, a + pos, b + pos, pos, len);
+			pos += len;
+		}
+		if (d.first != first)
+			bad_first++;
+		if (d.bad_sectors != nbad)
+			bad_count++;
+		if (first != UINT64_MAX &&
+		    (!d.nr_bytes || memcmp(d.data, a + first, d.nr_bytes) ||
+		     memcmp(d.ref, b + first, d.nr_bytes) ||
+		     (first % 512) + d.nr_bytes > 512))
+			bad_bytes++;
+	}
+	CHECK(!bad_first, "%u rounds with the wrong first difference", bad_first);
+	CHECK(!bad_count, "%u rounds with the wrong bad-sector count", bad_count);
+	CHECK(!bad_bytes, "%u rounds with wrong saved bytes", bad_bytes);
+}
+
+static void test_first_diff(void)
+{
+	uint8_t a[100], b[100];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(a); i++)
+		a[i] = b[i] = i;
+	CHECK(verify_first_diff(a, b, 0) == 0, "empty");
+	CHECK(verify_first_diff(a, b, sizeof(a)) == sizeof(a), "equal");
+	for (i = 0; i < sizeof(a); i++) {
+		b[i] ^= 0x80;
+		if (verify_first_diff(a, b, sizeof(a)) != i ||
+		    verify_first_diff(a + 1, b + 1, sizeof(a) - 1) != (i ? i - 1 : sizeof(a) - 1))
+			CHECK(0, "difference at %u missed", i);
+		b[i] ^= 0x80;
+	}
+	CHECK(verify_first_diff(a + 3, b + 3, 61) == 61, "unaligned equal");
+}
+
+int main(void)
+{
+	unsigned int max;
+
+	test_extents_edges();
+	for (max = 1; max <= 64; max *= 2)
+		test_extents_model(max, 3000);
+	test_first_diff();
+	test_diff_random(5000);
+	printf("unit: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
