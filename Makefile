@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build, lint and test driver for the dm-verify target.
+#
+#   make [module] [KVER=<ver>]  build build/<ver>/dm-verify.ko (default: newest
+#                               installed header set); W=1 C=1 pass through
+#   make modules-all            build for every header set, W=1 C=1 -Werror
+#   make lint                   compiler/sparse warnings, checkpatch,
+#                               shellcheck, docutils
+#   make check [T=..] [K=..]    everything above + unit tests + guest tests
+#   make test  [T=..] [K=..]    only the guest tests (tests/check)
+#   make demo                   boot a guest running tests/demo.sh
+#   make clean
+
+SHELL := /bin/bash
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+# Module sources; overridable to test the infrastructure with another tree.
+DMV_SRC ?= $(TOP)/dm-verify
+
+KVERS := $(shell $(TOP)/tests/lib/kernels --headers-only)
+KVER ?= $(lastword $(KVERS))
+KDIR ?= /usr/src/linux-headers-$(KVER)
+MDIR ?= $(BUILD)/$(KVER)
+
+KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
+	$(if $(KCFLAGS),KCFLAGS="$(KCFLAGS)")
+
+# checkpatch.pl: an extracted kernel tree, else our own cache of scripts/.
+LINUX_SRC_TAR := $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+CHECKPATCH_CACHE := $(BUILD)/checkpatch/scripts/checkpatch.pl
+CHECKPATCH ?= $(firstword $(wildcard /tmp/linux-src/*/scripts/checkpatch.pl) \
+		$(CHECKPATCH_CACHE))
+
+DMV_FILES = $(wildcard $(DMV_SRC)/*.c $(DMV_SRC)/*.h)
+SHELL_SCRIPTS = $(shell cd $(TOP) && for f in tests/check tests/lib/* \
+		tools/* .ci/run tests/demo.sh; do \
+		[ -f "$$f" ] && head -n1 "$$f" | grep -qE '^\#!.*(/|env )(ba|da)?sh' \
+		&& echo "$$f"; done; ls tests/common/* 2>/dev/null)
+DOCS = $(wildcard $(TOP)/Documentation/*.rst)
+
+.PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
+	unit check test demo demo-run clean
+
+all: module
+
+module:
+	@if [ -z "$(KVER)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "No kernel headers for KVER='$(KVER)' (KDIR=$(KDIR))." \
+		     "Run tools/install-deps." >&2; exit 1; fi
+	@mkdir -p $(MDIR)
+	@rm -f $(MDIR)/*.c $(MDIR)/*.h $(MDIR)/Kbuild
+	@cp -p $(DMV_SRC)/*.c $(wildcard $(DMV_SRC)/*.h) $(DMV_SRC)/Kbuild $(MDIR)/
+	$(MAKE) -C $(KDIR) M=$(MDIR) $(KBUILD_ARGS) modules
+
+modules-all:
+	@set -e; [ -n "$(KVERS)" ] || { echo "No kernel headers installed" >&2; exit 1; }; \
+	for k in $(KVERS); do \
+		echo "=== build $$k (W=1 C=1 -Werror)"; \
+		$(MAKE) --no-print-directory module KVER=$$k \
+			KDIR=/usr/src/linux-headers-$$k MDIR=$(BUILD)/$$k \
+			W=1 C=1 KCFLAGS=-Werror; \
+	done
+
+lint: lint-build checkpatch shellcheck docs
+	@echo "lint: OK"
+
+# Full rebuild in a scratch directory so that every warning is seen again.
+lint-build:
+	@set -e; [ -n "$(KVERS)" ] || { echo "No kernel headers installed" >&2; exit 1; }; \
+	fail=0; \
+	for k in $(KVERS); do \
+		d=$(BUILD)/lint/$$k; rm -rf $$d; \
+		echo "=== lint build $$k (W=1 C=2)"; \
+		if ! $(MAKE) --no-print-directory module KVER=$$k \
+			KDIR=/usr/src/linux-headers-$$k MDIR=$$d W=1 C=2 \
+			> $$d.log 2>&1; then \
+			cat $$d.log; echo "lint: build failed for $$k" >&2; fail=1; \
+		elif grep -E 'warning:|error:' $$d.log; then \
+			echo "lint: compiler/sparse warnings for $$k (log: $$d.log)" >&2; fail=1; \
+		fi; \
+	done; exit $$fail
+
+$(CHECKPATCH_CACHE):
+	@[ -n "$(LINUX_SRC_TAR)" ] || { echo "No /usr/src/linux-source-*.tar.xz; run tools/install-deps" >&2; exit 1; }
+	@echo "Extracting checkpatch from $(LINUX_SRC_TAR)"
+	@mkdir -p $(BUILD)/checkpatch
+	@tar -xJf $(LINUX_SRC_TAR) -C $(BUILD)/checkpatch --strip-components=1 \
+		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+
+checkpatch: $(CHECKPATCH)
+	@echo "=== checkpatch --strict"
+	@out=$$(perl $(CHECKPATCH) --no-tree --strict --no-summary --show-types \
+		--color=never -f $(DMV_FILES) 2>&1); rc=$$?; \
+	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
+		echo "$$out"; echo "lint: checkpatch failed" >&2; exit 1; fi
+
+shellcheck:
+	@echo "=== shellcheck"
+	@cd $(TOP) && shellcheck -x $(SHELL_SCRIPTS)
+
+docs:
+	@set -e; for f in $(DOCS); do \
+		echo "=== docutils $${f#$(TOP)/}"; \
+		python3 -m docutils --halt=warning --report=warning $$f /dev/null; \
+	done
+
+unit:
+	@if [ -f $(TOP)/tests/unit/Makefile ]; then \
+		$(MAKE) -C $(TOP)/tests/unit; \
+	else echo "unit: no tests/unit/Makefile, skipped"; fi
+
+check:
+	$(TOP)/tools/install-deps
+	$(MAKE) --no-print-directory modules-all
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory test
+
+TEST_ARGS = $(foreach k,$(K),-k $(k)) $(if $(TIMEOUT),-t $(TIMEOUT)) $(T)
+
+test:
+	$(TOP)/tests/check $(TEST_ARGS)
+
+demo:
+	$(TOP)/tools/install-deps
+	$(MAKE) --no-print-directory demo-run
+
+demo-run: module
+	$(TOP)/tests/check -k $(KVER) --script $(TOP)/tests/demo.sh
+
+clean:
+	rm -rf $(BUILD) $(TOP)/results
