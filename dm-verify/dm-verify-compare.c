@@ -47,62 +47,56 @@ retry:
 }
 
 /*
- * Build both legs of @io.  Reads get their own reference pages.  A write's
+ * Build the legs of @io.  Reads get their own reference pages.  A write's
  * payload is copied once and both legs write that copy: the submitter may
  * change its pages while the write is in flight (no stable pages), and the
  * legs must receive the same bytes.  The reference bio is allocated first
  * for every op, so two bios never wait on the two pools in opposite orders.
+ * Without a reference, or for a dropped write, a leg is simply absent.
  */
-int verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
+void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 {
-	struct bio *bio = io->bio;
+	struct bio *bio = io->bio, *ref = NULL, *data = NULL, *src = bio;
 	unsigned int size = bio->bi_iter.bi_size;
 	struct bvec_iter src_iter, dst_iter;
-	struct bio *ref, *data;
 
-	if (bio_has_data(bio)) {
-		ref = bio_alloc_bioset(vc->ref_dev->bdev, DIV_ROUND_UP(size, PAGE_SIZE),
+	if (vc->ref_dev && bio_has_data(bio)) {
+		ref = bio_alloc_bioset(vc->ref_dev->bdev,
+				       DIV_ROUND_UP(size, PAGE_SIZE),
 				       bio->bi_opf, GFP_NOIO, &vc->ref_bs);
 		ref->bi_ioprio = bio->bi_ioprio;
 		verify_alloc_pages(vc, ref, size);
-		if (bio_data_dir(bio) == WRITE) {
+		if (io->is_write) {
 			src_iter = bio->bi_iter;
 			dst_iter = ref->bi_iter;
 			bio_copy_data_iter(ref, &dst_iter, bio, &src_iter);
-			data = bio_alloc_clone(verify_data_bdev(vc), ref, GFP_NOIO,
-					       &vc->data_bs);
-		} else {
-			data = bio_alloc_clone(verify_data_bdev(vc), bio, GFP_NOIO,
-					       &vc->data_bs);
+			src = ref;
 		}
-	} else {
-		ref = bio_alloc_clone(vc->ref_dev->bdev, bio, GFP_NOIO, &vc->ref_bs);
-		data = bio_alloc_clone(verify_data_bdev(vc), bio, GFP_NOIO,
+	} else if (vc->ref_dev) {
+		ref = bio_alloc_clone(vc->ref_dev->bdev, bio, GFP_NOIO,
+				      &vc->ref_bs);
+	}
+	if (io->fault.action != VERIFY_ACT_DROP)
+		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
 				       &vc->data_bs);
-	}
-	if (!ref || !data) {
-		if (data)
-			bio_put(data);
-		if (ref) {
-			verify_free_pages(vc, ref);
-			bio_put(ref);
-		}
-		return -ENOMEM;
-	}
-	ref->bi_iter.bi_sector = vc->ref_start + io->sector;
-	data->bi_iter.bi_sector = vc->data_start + io->sector;
+	if (ref)
+		ref->bi_iter.bi_sector = vc->ref_start + io->sector;
+	if (data)
+		data->bi_iter.bi_sector = vc->data_start + io->sector;
 	io->ref_bio = ref;
 	io->data_bio = data;
-	return 0;
 }
 
 void verify_free_legs(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
-	bio_put(io->data_bio);
-	verify_free_pages(vc, io->ref_bio);
-	bio_put(io->ref_bio);
+	if (io->data_bio)
+		bio_put(io->data_bio);
+	if (io->ref_bio) {
+		verify_free_pages(vc, io->ref_bio);
+		bio_put(io->ref_bio);
+	}
 	io->data_bio = NULL;
 	io->ref_bio = NULL;
 }

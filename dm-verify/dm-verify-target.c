@@ -4,7 +4,8 @@
  * (the device under test) and a reference device (a trusted copy), compares
  * what both legs return for each read and reports the first sector where
  * they differ, in the spirit of QEMU's blkverify.  It also reports bios
- * that fail on one leg only (a lost error).
+ * that fail on one leg only (a lost error), and injects faults on a
+ * reproducible schedule.
  *
  * It is not dm-verity: nothing here uses hashes or signatures.
  *
@@ -16,6 +17,7 @@
  */
 #include "dm-verify.h"
 
+#include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -45,11 +47,10 @@ static bool __verify_blocked(struct verify_c *vc, struct verify_io *io)
 }
 
 static void verify_issue(struct verify_io *io);
-static void verify_endio_io(struct verify_io *io, blk_status_t status);
 
 static void verify_issue_work(struct work_struct *work)
 {
-	verify_issue(container_of(work, struct verify_io, work));
+	verify_issue(container_of(work, struct verify_io, work.work));
 }
 
 /* Returns true if @io may run now, false if it waits its turn. */
@@ -67,11 +68,11 @@ static bool verify_track(struct verify_c *vc, struct verify_io *io)
 			break;
 		}
 	}
+	if (io->waiting)
+		INIT_WORK(&io->work.work, verify_issue_work);
 	list_add_tail(&io->list, &vc->inflight);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
-	if (io->waiting)
-		INIT_WORK(&io->work, verify_issue_work);
 	return !io->waiting;
 }
 
@@ -90,7 +91,7 @@ static void verify_untrack(struct verify_c *vc, struct verify_io *io)
 			continue;
 		if (!__verify_blocked(vc, w)) {
 			w->waiting = false;
-			queue_work(vc->wq, &w->work);
+			queue_work(vc->wq, &w->work.work);
 		}
 	}
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -103,23 +104,11 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	if (bio_op(io->bio) == REQ_OP_DISCARD ||
-	    io->data_status || io->ref_status)
+	if (io->op == VERIFY_OP_DISCARD || io->data_status || io->ref_status)
 		verify_extents_add(&vc->unverified, start, end);
 	else
 		verify_extents_remove(&vc->unverified, start, end);
 	spin_unlock_irqrestore(&vc->lock, flags);
-}
-
-static void verify_finish(struct verify_io *io, blk_status_t status)
-{
-	struct verify_c *vc = io->vc;
-
-	if (io->is_write && io->nr_sectors)
-		verify_account_write(vc, io);
-	verify_free_legs(io);
-	verify_untrack(vc, io);
-	verify_endio_io(io, status);
 }
 
 static void verify_endio_io(struct verify_io *io, blk_status_t status)
@@ -128,9 +117,73 @@ static void verify_endio_io(struct verify_io *io, blk_status_t status)
 	bio_endio(io->bio);
 }
 
+static void verify_delayed_endio(struct work_struct *work)
+{
+	struct verify_io *io = container_of(to_delayed_work(work),
+					    struct verify_io, work);
+
+	verify_endio_io(io, io->status);
+}
+
+/* Flip one byte of the caller's payload, @offset bytes into the bio. */
+static void verify_corrupt(struct bio *bio, u64 offset, u8 xor)
+{
+	struct bvec_iter it = bio->bi_iter;
+	struct bio_vec bv;
+	u8 *p;
+
+	while (it.bi_size) {
+		bv = bio_iter_iovec(bio, it);
+		if (offset < bv.bv_len) {
+			p = bvec_kmap_local(&bv);
+			p[offset] ^= xor;
+			kunmap_local(p);
+			return;
+		}
+		offset -= bv.bv_len;
+		bio_advance_iter_single(bio, &it, bv.bv_len);
+	}
+}
+
+/* The completion-time part of an injected fault. */
+static blk_status_t verify_apply_fault(struct verify_io *io,
+				       blk_status_t status)
+{
+	switch (io->fault.action) {
+	case VERIFY_ACT_ERROR_AFTER:
+		return errno_to_blk_status(-io->fault.err);
+	case VERIFY_ACT_CORRUPT:
+		if (!status)
+			verify_corrupt(io->bio, io->fault.corrupt_offset,
+				       io->fault.corrupt_xor);
+		return status;
+	default:
+		return status;
+	}
+}
+
+static void verify_finish(struct verify_io *io, blk_status_t status)
+{
+	struct verify_c *vc = io->vc;
+
+	if (vc->ref_dev && io->is_write && io->nr_sectors)
+		verify_account_write(vc, io);
+	verify_free_legs(io);
+	verify_untrack(vc, io);
+	status = verify_apply_fault(io, status);
+	if (io->fault.action == VERIFY_ACT_DELAY) {
+		io->status = status;
+		INIT_DELAYED_WORK(&io->work, verify_delayed_endio);
+		queue_delayed_work(vc->wq, &io->work,
+				   msecs_to_jiffies(io->fault.delay_ms));
+		return;
+	}
+	verify_endio_io(io, status);
+}
+
 static void verify_read_work(struct work_struct *work)
 {
-	struct verify_io *io = container_of(work, struct verify_io, work);
+	struct verify_io *io = container_of(work, struct verify_io, work.work);
 
 	verify_finish(io, verify_compare(io));
 }
@@ -139,24 +192,24 @@ static void verify_read_work(struct work_struct *work)
 static void verify_legs_done(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
-	blk_status_t status = io->data_status;
+	bool both = io->ref_bio && io->data_bio;
 
-	if (io->data_status != io->ref_status) {
+	if (both && io->data_status != io->ref_status) {
 		verify_log_status_mismatch(io);
 		if (READ_ONCE(vc->policy) == VERIFY_HALT)
 			set_bit(VERIFY_HALTED, &vc->flags);
 		verify_raise_event(vc);
 	}
 
-	if (bio_data_dir(io->bio) == READ) {
-		if (!io->data_status && !io->ref_status) {
-			INIT_WORK(&io->work, verify_read_work);
-			queue_work(vc->wq, &io->work);
+	if (io->op == VERIFY_OP_READ && io->ref_bio) {
+		if (both && !io->data_status && !io->ref_status) {
+			INIT_WORK(&io->work.work, verify_read_work);
+			queue_work(vc->wq, &io->work.work);
 			return;
 		}
 		atomic64_add(io->nr_sectors, &vc->stats.unverified_sectors);
 	}
-	verify_finish(io, status);
+	verify_finish(io, io->data_status);
 }
 
 static void verify_leg_endio(struct bio *bio)
@@ -174,6 +227,8 @@ static void verify_leg_endio(struct bio *bio)
 static void verify_issue(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
+	struct bio *legs[2] = { io->ref_bio, io->data_bio };
+	int i;
 
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags))) {
 		verify_free_legs(io);
@@ -182,31 +237,90 @@ static void verify_issue(struct verify_io *io)
 		return;
 	}
 
-	io->ref_bio->bi_private = io;
-	io->ref_bio->bi_end_io = verify_leg_endio;
-	io->data_bio->bi_private = io;
-	io->data_bio->bi_end_io = verify_leg_endio;
-	atomic_set(&io->pending, 2);
-	submit_bio_noacct(io->ref_bio);
-	submit_bio_noacct(io->data_bio);
+	/* One extra count keeps @io ours until every leg is submitted. */
+	atomic_set(&io->pending, !!legs[0] + !!legs[1] + 1);
+	for (i = 0; i < 2; i++) {
+		if (!legs[i])
+			continue;
+		legs[i]->bi_private = io;
+		legs[i]->bi_end_io = verify_leg_endio;
+		submit_bio_noacct(legs[i]);
+	}
+	if (atomic_dec_and_test(&io->pending))
+		verify_legs_done(io);
 }
 
-static void verify_count(struct verify_c *vc, struct bio *bio)
+static unsigned int verify_op_class(struct bio *bio)
 {
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
+		return VERIFY_OP_READ;
+	case REQ_OP_WRITE:
+		return bio_sectors(bio) ? VERIFY_OP_WRITE : VERIFY_OP_FLUSH;
+	case REQ_OP_DISCARD:
+		return VERIFY_OP_DISCARD;
+	case REQ_OP_WRITE_ZEROES:
+		return VERIFY_OP_WRITE_ZEROES;
+	default:
+		return 0;
+	}
+}
+
+static void verify_count(struct verify_c *vc, unsigned int op)
+{
+	switch (op) {
+	case VERIFY_OP_READ:
 		atomic64_inc(&vc->stats.reads);
 		break;
-	case REQ_OP_DISCARD:
+	case VERIFY_OP_FLUSH:
+		atomic64_inc(&vc->stats.flushes);
+		break;
+	case VERIFY_OP_DISCARD:
 		atomic64_inc(&vc->stats.discards);
 		break;
 	default:
-		if (!bio_sectors(bio))
-			atomic64_inc(&vc->stats.flushes);
-		else
-			atomic64_inc(&vc->stats.writes);
+		atomic64_inc(&vc->stats.writes);
 		break;
 	}
+}
+
+static unsigned int verify_bio_flags(struct bio *bio)
+{
+	unsigned int flags = 0;
+
+	if (bio->bi_opf & REQ_FUA)
+		flags |= VERIFY_FLAG_FUA;
+	if (bio->bi_opf & REQ_PREFLUSH)
+		flags |= VERIFY_FLAG_PREFLUSH;
+	if (bio->bi_opf & REQ_META)
+		flags |= VERIFY_FLAG_META;
+	if (bio->bi_opf & REQ_SYNC)
+		flags |= VERIFY_FLAG_SYNC;
+	return flags;
+}
+
+/* Ask the rules about @io, in arrival order. */
+static void verify_decide(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_fault *f = &io->fault;
+	unsigned long flags;
+
+	f->action = VERIFY_ACT_NONE;
+	if (!READ_ONCE(vc->faults.nr))
+		return;
+	spin_lock_irqsave(&vc->fault_lock, flags);
+	verify_faults_decide(&vc->faults, io->op, verify_bio_flags(io->bio),
+			     io->sector, io->nr_sectors,
+			     io->bio->bi_iter.bi_size,
+			     ktime_to_ms(ktime_get()), f);
+	spin_unlock_irqrestore(&vc->fault_lock, flags);
+	if (f->action == VERIFY_ACT_NONE)
+		return;
+	atomic64_inc(&vc->stats.faults_injected);
+	DMWARN_LIMIT("%s: fault rule %u: %s %s at sector %llu+%u",
+		     dm_table_device_name(vc->ti->table), f->rule_id,
+		     verify_action_name(f->action), verify_op_name(io->op),
+		     (unsigned long long)io->sector, io->nr_sectors);
 }
 
 static int verify_map(struct dm_target *ti, struct bio *bio)
@@ -217,38 +331,36 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags)))
 		return DM_MAPIO_KILL;
 
-	switch (bio_op(bio)) {
-	case REQ_OP_READ:
-	case REQ_OP_WRITE:
-	case REQ_OP_DISCARD:
-	case REQ_OP_WRITE_ZEROES:
-		break;
-	default:
+	io->op = verify_op_class(bio);
+	if (!io->op)
 		return DM_MAPIO_KILL;
-	}
-	verify_count(vc, bio);
-
-	if (!vc->ref_dev) {
-		bio_set_dev(bio, verify_data_bdev(vc));
-		bio->bi_iter.bi_sector = vc->data_start +
-			dm_target_offset(ti, bio->bi_iter.bi_sector);
-		return DM_MAPIO_REMAPPED;
-	}
+	verify_count(vc, io->op);
 
 	io->vc = vc;
 	io->bio = bio;
 	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	io->nr_sectors = bio_sectors(bio);
+	verify_decide(vc, io);
+
+	if (io->fault.action == VERIFY_ACT_ERROR) {
+		bio->bi_status = errno_to_blk_status(-io->fault.err);
+		bio_endio(bio);
+		return DM_MAPIO_SUBMITTED;
+	}
+	if (!vc->ref_dev && io->fault.action == VERIFY_ACT_NONE) {
+		bio_set_dev(bio, verify_data_bdev(vc));
+		bio->bi_iter.bi_sector = vc->data_start + io->sector;
+		return DM_MAPIO_REMAPPED;
+	}
+
 	io->is_write = op_is_write(bio_op(bio));
 	io->data_status = BLK_STS_OK;
 	io->ref_status = BLK_STS_OK;
 	io->tracked = false;
 	io->waiting = false;
+	verify_alloc_legs(vc, io);
 
-	if (verify_alloc_legs(vc, io))
-		return DM_MAPIO_KILL;
-
-	if (!io->nr_sectors || verify_track(vc, io))
+	if (!vc->ref_dev || !io->nr_sectors || verify_track(vc, io))
 		verify_issue(io);
 	return DM_MAPIO_SUBMITTED;
 }
@@ -315,11 +427,13 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 				 struct verify_c *vc)
 {
 	static const struct dm_arg _args[] = {
-		{0, 2, "Invalid number of feature args"},
+		{0, 1024, "Invalid number of feature args"},
 	};
 	bool have_policy = false;
+	unsigned long long seed;
 	unsigned int argc;
 	const char *name;
+	char dummy;
 	int r;
 
 	if (!as->argc)
@@ -349,7 +463,31 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			}
 			continue;
 		}
+		if (!strcasecmp(name, "seed")) {
+			if (vc->have_seed) {
+				ti->error = "Feature seed duplicated";
+				return -EINVAL;
+			}
+			if (!argc || sscanf(dm_shift_arg(as), "%llu%c", &seed, &dummy) != 1) {
+				ti->error = "Invalid seed";
+				return -EINVAL;
+			}
+			argc--;
+			vc->have_seed = true;
+			verify_faults_set_seed(&vc->faults, seed);
+			continue;
+		}
+		if (!strcasecmp(name, "fault")) {
+			r = verify_parse_fault_feature(ti, as, &argc);
+			if (r)
+				return r;
+			continue;
+		}
 		ti->error = "Unrecognised verify feature requested";
+		return -EINVAL;
+	}
+	if (as->argc) {
+		ti->error = "Too many arguments";
 		return -EINVAL;
 	}
 	return 0;
@@ -362,6 +500,8 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  * <ref_dev> may be "-" for no reference leg (<ref_offset> is then ignored).
  * Features:
  *   on_mismatch <log|error|reference|halt>
+ *   seed <n>
+ *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
 static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 {
@@ -383,6 +523,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	vc->ti = ti;
 	vc->policy = VERIFY_LOG;
 	spin_lock_init(&vc->lock);
+	spin_lock_init(&vc->fault_lock);
+	verify_faults_init(&vc->faults, 0);
 	INIT_LIST_HEAD(&vc->inflight);
 	mutex_init(&vc->page_lock);
 	INIT_WORK(&vc->event_work, verify_event_work);

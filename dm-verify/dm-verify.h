@@ -14,6 +14,7 @@
 
 #include "dm-verify-diff.h"
 #include "dm-verify-extents.h"
+#include "dm-verify-fault.h"
 
 #define DM_MSG_PREFIX "verify"
 
@@ -92,6 +93,11 @@ struct verify_c {
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
+	/* @fault_lock keeps rule decisions in bio arrival order. */
+	spinlock_t fault_lock;
+	struct verify_faults faults;
+	bool have_seed;
+
 	struct verify_stats stats;
 };
 
@@ -105,11 +111,14 @@ struct verify_io {
 	atomic_t pending;
 	blk_status_t data_status;
 	blk_status_t ref_status;
+	blk_status_t status;		/* final status, held over a delay */
+	unsigned int op;		/* VERIFY_OP_* */
 	bool tracked;
 	bool waiting;
 	bool is_write;			/* changes content: write, discard, zeroes */
 	struct list_head list;		/* on verify_c.inflight */
-	struct work_struct work;
+	struct verify_fault fault;
+	struct delayed_work work;	/* issue, compare or delayed completion */
 };
 
 static inline struct block_device *verify_data_bdev(struct verify_c *vc)
@@ -118,13 +127,15 @@ static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 }
 
 /* dm-verify-compare.c */
-int verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
+void verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
 void verify_free_legs(struct verify_io *io);
 blk_status_t verify_compare(struct verify_io *io);
 void verify_log_status_mismatch(struct verify_io *io);
 void verify_raise_event(struct verify_c *vc);
 
 /* dm-verify-status.c */
+int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
+			       unsigned int *argc);
 void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen);
 int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
