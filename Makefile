@@ -50,9 +50,10 @@ module:
 		echo "No kernel headers for KVER='$(KVER)' (KDIR=$(KDIR))." \
 		     "Run tools/install-deps." >&2; exit 1; fi
 	@mkdir -p $(MDIR)
-	@rm -f $(MDIR)/*.c $(MDIR)/*.h $(MDIR)/Kbuild
+	@rm -f $(MDIR)/*.c $(MDIR)/*.h $(MDIR)/Kbuild $(MDIR)/.srcsum
 	@cp -p $(DMV_SRC)/*.c $(wildcard $(DMV_SRC)/*.h) $(DMV_SRC)/Kbuild $(MDIR)/
 	$(MAKE) -C $(KDIR) M=$(MDIR) $(KBUILD_ARGS) modules
+	@$(TOP)/tests/lib/srcsum $(MDIR) > $(MDIR)/.srcsum
 
 modules-all:
 	@set -e; [ -n "$(KVERS)" ] || { echo "No kernel headers installed" >&2; exit 1; }; \
@@ -63,15 +64,19 @@ modules-all:
 			W=1 C=1 KCFLAGS=-Werror; \
 	done
 
-lint: lint-build checkpatch shellcheck docs
-	@echo "lint: OK"
+# Run every step even if an earlier one fails, then report.
+lint:
+	@fail=""; for t in lint-build checkpatch shellcheck docs; do \
+		$(MAKE) --no-print-directory $$t || fail="$$fail $$t"; done; \
+	if [ -n "$$fail" ]; then echo "lint: FAILED:$$fail" >&2; exit 1; fi; \
+	echo "lint: OK"
 
 # Full rebuild in a scratch directory so that every warning is seen again.
 lint-build:
 	@set -e; [ -n "$(KVERS)" ] || { echo "No kernel headers installed" >&2; exit 1; }; \
 	fail=0; \
 	for k in $(KVERS); do \
-		d=$(BUILD)/lint/$$k; rm -rf $$d; \
+		d=$(BUILD)/lint/$$k; rm -rf $$d; mkdir -p $(BUILD)/lint; \
 		echo "=== lint build $$k (W=1 C=2)"; \
 		if ! $(MAKE) --no-print-directory module KVER=$$k \
 			KDIR=/usr/src/linux-headers-$$k MDIR=$$d W=1 C=2 \
@@ -92,7 +97,7 @@ $(CHECKPATCH_CACHE):
 
 checkpatch: $(CHECKPATCH)
 	@echo "=== checkpatch --strict"
-	@out=$$(perl $(CHECKPATCH) --no-tree --strict --no-summary --show-types \
+	@out=$$(perl $(CHECKPATCH) --no-tree --strict --quiet --show-types \
 		--color=never -f $(DMV_FILES) 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
 		echo "$$out"; echo "lint: checkpatch failed" >&2; exit 1; fi
