@@ -34,10 +34,7 @@ CHECKPATCH ?= $(firstword $(wildcard /tmp/linux-src/*/scripts/checkpatch.pl) \
 		$(CHECKPATCH_CACHE))
 
 DMV_FILES = $(wildcard $(DMV_SRC)/*.c $(DMV_SRC)/*.h)
-SHELL_SCRIPTS = $(shell cd $(TOP) && for f in tests/check tests/lib/* \
-		tools/* .ci/run tests/demo.sh; do \
-		[ -f "$$f" ] && head -n1 "$$f" | grep -qE '^\#!.*(/|env )(ba|da)?sh' \
-		&& echo "$$f"; done; ls tests/common/* 2>/dev/null)
+SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
