@@ -365,6 +365,91 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	return DM_MAPIO_SUBMITTED;
 }
 
+/*
+ * Every live verify target.  A table reload builds a new target before the
+ * old one is destroyed; the new one takes over the old one's state at its
+ * first resume, when the old one is suspended and idle.
+ */
+static LIST_HEAD(verify_instances);
+static DEFINE_MUTEX(verify_instances_lock);
+
+static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
+{
+	return dm_table_get_md(a->ti->table) == dm_table_get_md(b->ti->table) &&
+	       a->ti->begin == b->ti->begin && a->ti->len == b->ti->len &&
+	       a->data_dev->bdev == b->data_dev->bdev &&
+	       a->data_start == b->data_start &&
+	       !a->ref_dev == !b->ref_dev &&
+	       (!a->ref_dev || (a->ref_dev->bdev == b->ref_dev->bdev &&
+				a->ref_start == b->ref_start));
+}
+
+static void verify_copy_stats(struct verify_stats *to, struct verify_stats *from)
+{
+	atomic64_set(&to->reads, atomic64_read(&from->reads));
+	atomic64_set(&to->writes, atomic64_read(&from->writes));
+	atomic64_set(&to->flushes, atomic64_read(&from->flushes));
+	atomic64_set(&to->discards, atomic64_read(&from->discards));
+	atomic64_set(&to->mismatched_reads, atomic64_read(&from->mismatched_reads));
+	atomic64_set(&to->mismatched_sectors,
+		     atomic64_read(&from->mismatched_sectors));
+	atomic64_set(&to->status_mismatches,
+		     atomic64_read(&from->status_mismatches));
+	atomic64_set(&to->faults_injected, atomic64_read(&from->faults_injected));
+	atomic64_set(&to->unverified_sectors,
+		     atomic64_read(&from->unverified_sectors));
+	atomic64_set(&to->last_mismatch, atomic64_read(&from->last_mismatch));
+}
+
+/*
+ * Take over what the table we replace knew: above all which regions are
+ * not comparable, or a reload after a failed write would turn into a false
+ * mismatch.  Counters, the mismatch log and the halted state carry over
+ * too, so a reload is not a silent reset.
+ */
+static void verify_take_over(struct verify_c *vc)
+{
+	struct verify_c *old;
+	unsigned long flags;
+
+	mutex_lock(&verify_instances_lock);
+	list_for_each_entry(old, &verify_instances, instance) {
+		if (old == vc || !old->resumed || !verify_same_mapping(vc, old))
+			continue;
+		spin_lock_irqsave(&old->lock, flags);
+		memcpy(vc->unverified_buf, old->unverified_buf,
+		       old->unverified.nr * sizeof(*vc->unverified_buf));
+		vc->unverified.nr = old->unverified.nr;
+		vc->unverified.merges = old->unverified.merges;
+		memcpy(vc->log, old->log, sizeof(vc->log));
+		vc->log_seq = old->log_seq;
+		spin_unlock_irqrestore(&old->lock, flags);
+		verify_copy_stats(&vc->stats, &old->stats);
+		if (test_bit(VERIFY_HALTED, &old->flags))
+			set_bit(VERIFY_HALTED, &vc->flags);
+		if (test_bit(VERIFY_EVENT_SENT, &old->flags))
+			set_bit(VERIFY_EVENT_SENT, &vc->flags);
+		break;
+	}
+	mutex_unlock(&verify_instances_lock);
+}
+
+static int verify_preresume(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+
+	if (!vc->resumed && vc->ref_dev)
+		verify_take_over(vc);
+	return 0;
+}
+
+static void verify_resume(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+
+	vc->resumed = true;
+}
+
 static void verify_event_work(struct work_struct *work)
 {
 	struct verify_c *vc = container_of(work, struct verify_c, event_work);
@@ -377,6 +462,11 @@ static void verify_dtr(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
+	if (!list_empty(&vc->instance)) {
+		mutex_lock(&verify_instances_lock);
+		list_del(&vc->instance);
+		mutex_unlock(&verify_instances_lock);
+	}
 	if (vc->wq) {
 		cancel_work_sync(&vc->event_work);
 		destroy_workqueue(vc->wq);
@@ -528,6 +618,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	INIT_LIST_HEAD(&vc->inflight);
 	mutex_init(&vc->page_lock);
 	INIT_WORK(&vc->event_work, verify_event_work);
+	INIT_LIST_HEAD(&vc->instance);
 
 	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);
 	if (r)
@@ -580,6 +671,10 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
 	ti->num_write_zeroes_bios = 1;
+
+	mutex_lock(&verify_instances_lock);
+	list_add(&vc->instance, &verify_instances);
+	mutex_unlock(&verify_instances_lock);
 	return 0;
 bad:
 	verify_dtr(ti);
@@ -614,6 +709,8 @@ static struct target_type verify_target = {
 	.dtr = verify_dtr,
 	.map = verify_map,
 	.postsuspend = verify_postsuspend,
+	.preresume = verify_preresume,
+	.resume = verify_resume,
 	.status = verify_status,
 	.message = verify_message,
 	.iterate_devices = verify_iterate_devices,

@@ -99,6 +99,10 @@ struct verify_c {
 	bool have_seed;
 
 	struct verify_stats stats;
+
+	/* On verify_instances, so a reloaded table can take over our state. */
+	struct list_head instance;
+	bool resumed;			/* has served I/O since its creation */
 };
 
 struct verify_io {
