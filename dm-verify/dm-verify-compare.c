@@ -175,8 +175,9 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 /*
  * Compare the data leg's payload, in the caller's pages (the bio dm handed
  * us was never submitted, so its iterator still spans the whole range), with
- * the reference pages.  Runs from the workqueue: a 1 MiB compare is too long
- * for completion context.
+ * the reference pages.  Runs from the workqueue, as a 1 MiB compare is too
+ * long for completion context, unless the read is at most
+ * inline_compare_max bytes.  Never sleeps.
  */
 blk_status_t verify_compare(struct verify_io *io)
 {

@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark run inside the test guest by `make bench`: dm-linear, dm-mirror,
+# dm-flakey and dm-verify (with and without a reference) on the same RAM
+# disks; prints a table of medians and ratios to dm-linear, writes
+# bench.json into the results directory.
+set -u
+# shellcheck source=tests/common/rc
+. "$REPO/tests/common/rc"
+
+_brd_setup 2 256 || exit 1
+python3 "$REPO/tests/bench/bench.py" "$RESULTS"
+rc=$?
+_brd_cleanup
+exit $rc
