@@ -305,7 +305,7 @@ static void dm_report_failure(struct dm_task *dmt, const char *what,
 
 	switch (e) {
 	case ENXIO:
-		err("%s: no device-mapper device named '%s'", what, name);
+		err("no device-mapper device named '%s'", name);
 		return;
 	case EBUSY:
 		err("%s %s: device is busy (open, mounted or in use by another device)",
@@ -1428,9 +1428,10 @@ static int cmd_mismatches(int argc, char **argv)
 			json_string(stdout, m.ref);
 			printf("}");
 		} else {
-			printf("#%" PRIu64 " sector %" PRIu64 " offset %u: %u sector%s differ, bio %" PRIu64 "+%u\n",
+			printf("#%" PRIu64 " sector %" PRIu64 " offset %u: %u sector%s differ%s, bio %" PRIu64 "+%u\n",
 			       m.seq, m.sector, m.offset, m.bad,
-			       m.bad == 1 ? "" : "s", m.bio_sector, m.bio_sectors);
+			       m.bad == 1 ? "" : "s", m.bad == 1 ? "s" : "",
+			       m.bio_sector, m.bio_sectors);
 			print_hex_pair(m.data, m.ref);
 		}
 		n++;
