@@ -153,7 +153,8 @@ static int kmsg_report(int fd, const char *devno)
 		if (!strstr(msg, "verify"))
 			continue;
 		if (strstr(msg, "read mismatch at sector") ||
-		    strstr(msg, "status mismatch at sector"))
+		    strstr(msg, "status mismatch at sector") ||
+		    strstr(msg, ": fault rule "))
 			continue;
 		if (devno && !strstr(msg, devno))
 			continue;
