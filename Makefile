@@ -10,6 +10,8 @@
 #   make check [T=..] [K=..]    everything above + unit tests + guest tests
 #   make test  [T=..] [K=..]    only the guest tests (tests/check)
 #   make demo                   boot a guest running tests/demo.sh
+#   make tools                  build build/tools/dmverify
+#   make install [PREFIX=..]    install dmverify and its man page
 #   make clean
 
 SHELL := /bin/bash
@@ -38,7 +40,7 @@ SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
-	unit check test demo demo-run clean
+	unit check test demo demo-run clean tools install
 
 all: module
 
@@ -119,6 +121,7 @@ check:
 	$(MAKE) --no-print-directory modules-all
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory tools
 	$(MAKE) --no-print-directory test
 
 TEST_ARGS = $(foreach k,$(K),-k $(k)) $(if $(TIMEOUT),-t $(TIMEOUT)) $(T)
@@ -132,6 +135,12 @@ demo:
 
 demo-run: module
 	$(TOP)/tests/check -k $(KVER) --script $(TOP)/tests/demo.sh
+
+tools:
+	$(MAKE) -C $(TOP)/tools
+
+install:
+	$(MAKE) -C $(TOP)/tools install
 
 clean:
 	rm -rf $(BUILD) $(TOP)/results
