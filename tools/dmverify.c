@@ -458,15 +458,20 @@ struct dmv_dev {
 static bool parse_table(const char *params, struct dmv_table *t)
 {
 	char *copy = strdup(params ? params : ""), *save = NULL, *w;
-	char *words[64];
+	char **words;
 	unsigned int n = 0, i, nf;
 	uint64_t v;
 	bool ok = false;
 
 	if (!copy)
 		return false;
-	for (w = strtok_r(copy, " ", &save); w && n < 64;
-	     w = strtok_r(NULL, " ", &save))
+	/* At most one word per two characters. */
+	words = calloc(strlen(copy) / 2 + 2, sizeof(*words));
+	if (!words) {
+		free(copy);
+		return false;
+	}
+	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		words[n++] = w;
 	strcpy(t->policy, "log");
 	t->have_seed = false;
@@ -490,7 +495,7 @@ static bool parse_table(const char *params, struct dmv_table *t)
 				t->seed = v;
 			}
 		} else if (!strcmp(words[i], "fault") && i + 1 < n) {
-			if (parse_u64(words[++i], &v) && v < 64) {
+			if (parse_u64(words[++i], &v) && v < n) {
 				nf = v;
 				i += nf;
 				t->nr_faults++;
@@ -498,6 +503,7 @@ static bool parse_table(const char *params, struct dmv_table *t)
 		}
 	}
 out:
+	free(words);
 	free(copy);
 	return ok;
 }
@@ -1568,7 +1574,7 @@ static int cmd_diff(int argc, char **argv)
 	       ", ref %s (%s) sector %" PRIu64 "\n",
 	       d.name, sector, sector + count - 1, dpath, d.t.data,
 	       d.t.data_off + rel, rpath, d.t.ref, d.t.ref_off + rel);
-	printf("  %-10s %4s  %-47s | %s\n", "sector", "off", "data", "ref");
+	printf("  %-10s %4s  %-48s | %s\n", "sector", "off", "data", "ref");
 
 	for (s = 0; s < count; ) {
 		uint64_t n = count - s;
