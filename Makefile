@@ -10,8 +10,11 @@
 #   make check [T=..] [K=..]    everything above + unit tests + guest tests
 #   make test  [T=..] [K=..]    only the guest tests (tests/check)
 #   make demo                   boot a guest running tests/demo.sh
+#   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
+#                               against dm-linear, dm-mirror and dm-flakey
 #   make tools                  build build/tools/dmverify
 #   make install [PREFIX=..]    install dmverify and its man page
+#   make dkms-install           install the module for every kernel with DKMS
 #   make clean
 
 SHELL := /bin/bash
@@ -40,7 +43,7 @@ SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
-	unit check test demo demo-run clean tools install
+	unit check test demo demo-run clean tools install bench dkms-install
 
 all: module
 
@@ -135,6 +138,20 @@ demo:
 
 demo-run: module
 	$(TOP)/tests/check -k $(KVER) --script $(TOP)/tests/demo.sh
+
+bench: module
+	$(TOP)/tools/install-deps
+	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 3000 --script $(TOP)/tests/bench.sh
+
+DKMS_VER = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+
+dkms-install:
+	rm -rf /usr/src/dm-verify-$(DKMS_VER)
+	mkdir -p /usr/src/dm-verify-$(DKMS_VER)/dm-verify
+	cp $(DMV_SRC)/*.c $(DMV_SRC)/*.h $(DMV_SRC)/Kbuild /usr/src/dm-verify-$(DKMS_VER)/dm-verify/
+	cp $(TOP)/dkms.conf /usr/src/dm-verify-$(DKMS_VER)/
+	dkms add dm-verify/$(DKMS_VER) || true
+	dkms install dm-verify/$(DKMS_VER)
 
 tools:
 	$(MAKE) -C $(TOP)/tools
