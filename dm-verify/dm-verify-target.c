@@ -67,22 +67,27 @@ static bool verify_track(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_io *other;
 	unsigned long flags;
+	bool wait = false;
 
 	io->tracked = true;
-	io->waiting = false;
 	spin_lock_irqsave(&vc->lock, flags);
 	list_for_each_entry(other, &vc->inflight, list) {
 		if (verify_conflict(io, other)) {
-			io->waiting = true;
+			wait = true;
 			break;
 		}
 	}
-	if (io->waiting)
+	/*
+	 * Once the lock drops, a completing bio may clear io->waiting and
+	 * queue the issue: only @wait, taken under the lock, says who issues.
+	 */
+	io->waiting = wait;
+	if (wait)
 		INIT_WORK(&io->work.work, verify_issue_work);
 	list_add_tail(&io->list, &vc->inflight);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
-	return !io->waiting;
+	return !wait;
 }
 
 /* Drop @io from the in-flight list and start the bios it held back. */
