@@ -405,6 +405,23 @@ static int have_verify_target(char *version, size_t vlen)
 	return found;
 }
 
+/* 1 if the dm device @name exists, 0 if not, -1 on error (printed). */
+static int dm_device_exists(const char *name)
+{
+	struct dm_task *dmt = dm_new(DM_DEVICE_INFO, name);
+	struct dm_info info;
+	int r = -1;
+
+	if (!dmt)
+		return -1;
+	if (!dm_task_run(dmt) || !dm_task_get_info(dmt, &info))
+		dm_report_failure(dmt, "info", name);
+	else
+		r = info.exists ? 1 : 0;
+	dm_task_destroy(dmt);
+	return r;
+}
+
 static int require_verify_target(void)
 {
 	int r = have_verify_target(NULL, 0);
@@ -903,6 +920,13 @@ static int cmd_create(int argc, char **argv)
 	if (r)
 		goto out;
 	r = EX_SYSTEM;
+	switch (dm_device_exists(name)) {
+	case 1:
+		err("a device-mapper device named '%s' already exists", name);
+		/* fall through */
+	case -1:
+		goto out;
+	}
 	dfd = open_blockdev(data, &dbytes, &drdev);
 	if (dfd < 0)
 		goto out;
