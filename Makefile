@@ -9,6 +9,10 @@
 #                               shellcheck, docutils
 #   make check [T=..] [K=..]    everything above + unit tests + guest tests
 #   make test  [T=..] [K=..]    only the guest tests (tests/check)
+#   make check-debug [T=..]     build the debug kernel (KASAN, lockdep,
+#                               kmemleak, fault injection; tools/build-debug-kernel)
+#                               and run the guest tests on it; `make check`
+#                               runs them too when that kernel is cached
 #   make demo                   boot a guest running tests/demo.sh
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
@@ -43,7 +47,8 @@ SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
-	unit check test demo demo-run clean tools install bench dkms-install
+	unit check test demo demo-run clean tools install bench dkms-install \
+	check-debug test-debug
 
 all: module
 
@@ -126,11 +131,24 @@ check:
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory tools
 	$(MAKE) --no-print-directory test
+	@if $(TOP)/tools/build-debug-kernel --path >/dev/null; then \
+		$(MAKE) --no-print-directory test-debug; \
+	else echo "check: no cached debug kernel, debug suite skipped (make check-debug)"; fi
 
 TEST_ARGS = $(foreach k,$(K),-k $(k)) $(if $(TIMEOUT),-t $(TIMEOUT)) $(T)
 
 test:
 	$(TOP)/tests/check $(TEST_ARGS)
+
+# The debug kernel build takes long (see README); CI never starts it.
+check-debug:
+	$(TOP)/tools/install-deps
+	$(TOP)/tools/build-debug-kernel
+	$(MAKE) --no-print-directory tools
+	$(MAKE) --no-print-directory test-debug
+
+test-debug:
+	$(TOP)/tests/check --debug-kernel $(if $(TIMEOUT),-t $(TIMEOUT)) $(T)
 
 demo:
 	$(TOP)/tools/install-deps
