@@ -12,19 +12,9 @@
 
 #include "dm-verify-diff.h"
 #include "dm-verify-extents.h"
+#include "unit.h"
 
-static unsigned int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("not ok: %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
+unsigned int passed, failed;
 
 static uint64_t rng_state = 88172645463325252ULL;
 
@@ -252,6 +242,7 @@ int main(void)
 		test_extents_model(max, 3000);
 	test_first_diff();
 	test_diff_random(5000);
+	test_faults();
 	printf("unit: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

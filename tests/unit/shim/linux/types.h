@@ -9,5 +9,6 @@
 typedef uint8_t u8;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int64_t s64;
 typedef uint64_t sector_t;
 #endif
