@@ -1560,9 +1560,20 @@ static int cmd_diff(int argc, char **argv)
 	    (!parse_u64(argv[optind + 2], &count) || !count || count > (1ULL << 40)))
 		return usage_err(argv[0], "invalid count '%s'", argv[optind + 2]);
 
-	r = dmv_load(argv[optind], sector, &d, false);
+	/* Exists and is a verify device at all? Then pick the target. */
+	r = dmv_load(argv[optind], UINT64_MAX, &d, false);
 	if (r)
 		return r;
+	if (sector < d.t.start || sector >= d.t.start + d.t.len) {
+		if (d.nr_verify == 1) {
+			err("sector %" PRIu64 " is past the end of %s (its verify target covers sectors %" PRIu64 "..%" PRIu64 ")",
+			    sector, d.name, d.t.start, d.t.start + d.t.len - 1);
+			return EX_USAGE;
+		}
+		r = dmv_load(argv[optind], sector, &d, false);
+		if (r)
+			return r == EX_SYSTEM && d.nr_verify ? EX_USAGE : r;
+	}
 	if (!strcmp(d.t.ref, "-")) {
 		err("%s has no reference device, there is nothing to compare",
 		    d.name);
