@@ -9,37 +9,56 @@
 
 static void verify_free_pages(struct verify_c *vc, struct bio *bio)
 {
+	struct page *page;
 	unsigned short i;
 
-	for (i = 0; i < bio->bi_vcnt; i++)
-		mempool_free(bio->bi_io_vec[i].bv_page, &vc->page_pool);
+	for (i = 0; i < bio->bi_vcnt; i++) {
+		page = bio->bi_io_vec[i].bv_page;
+		if (PageCompound(page))
+			__free_pages(page, compound_order(page));
+		else
+			mempool_free(page, &vc->page_pool);
+	}
 	bio->bi_vcnt = 0;
 	bio->bi_iter.bi_size = 0;
 }
 
 /*
- * Give @bio @size bytes of pages from the pool.  As in dm-crypt, a first try
- * does not wait; the blocking retry holds page_lock, so only one bio at a
- * time waits on the pool and the pool (one maximal bio) always satisfies it.
+ * Give @bio @size bytes of pages.  As in dm-crypt, the first try does not
+ * wait and prefers high-order pages (one allocation per bio instead of one
+ * per page: page allocation dominated large bios); the blocking retry takes
+ * single pages from the pool under page_lock, so only one bio at a time
+ * waits on the pool and the pool (one maximal bio) always satisfies it.
  */
 static void verify_alloc_pages(struct verify_c *vc, struct bio *bio,
 			       unsigned int size)
 {
 	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	unsigned int len, left;
+	unsigned int len, left, order = VERIFY_MAX_IO_ORDER;
 	struct page *page;
 
 retry:
 	if (gfp & __GFP_DIRECT_RECLAIM)
 		mutex_lock(&vc->page_lock);
 	for (left = size; left; left -= len) {
-		page = mempool_alloc(&vc->page_pool, gfp);
+		order = min_t(unsigned int, order,
+			      ilog2(DIV_ROUND_UP(left, PAGE_SIZE)));
+		page = NULL;
+		for (; order && !(gfp & __GFP_DIRECT_RECLAIM); order--) {
+			page = alloc_pages(gfp | __GFP_NOMEMALLOC | __GFP_NORETRY |
+					   __GFP_COMP, order);
+			if (page)
+				break;
+		}
+		if (!page)
+			page = mempool_alloc(&vc->page_pool, gfp);
 		if (!page) {
 			verify_free_pages(vc, bio);
 			gfp = GFP_NOIO;
+			order = 0;
 			goto retry;
 		}
-		len = min_t(unsigned int, left, PAGE_SIZE);
+		len = min_t(unsigned int, left, PAGE_SIZE << order);
 		__bio_add_page(bio, page, len, 0);
 	}
 	if (gfp & __GFP_DIRECT_RECLAIM)

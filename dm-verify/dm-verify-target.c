@@ -25,10 +25,10 @@
  * Reads up to this many bytes are compared in their completion context
  * instead of on the workqueue; see the performance notes in the docs.
  */
-static unsigned int inline_compare_max;
+static unsigned int inline_compare_max = 65536;
 module_param(inline_compare_max, uint, 0644);
 MODULE_PARM_DESC(inline_compare_max,
-		 "Compare reads up to this many bytes in completion context (0: always defer)");
+		 "Compare reads up to this many bytes in completion context (default 65536, 0: always defer)");
 
 static bool verify_overlap(const struct verify_io *a, const struct verify_io *b)
 {

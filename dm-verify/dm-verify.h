@@ -21,6 +21,7 @@
 /* Largest bio a leg sees: bounds the reference pages one bio holds. */
 #define VERIFY_MAX_IO_SECTORS	(BIO_MAX_VECS << (PAGE_SHIFT - SECTOR_SHIFT))
 #define VERIFY_MAX_IO_PAGES	BIO_MAX_VECS
+#define VERIFY_MAX_IO_ORDER	ilog2(VERIFY_MAX_IO_PAGES)
 #define VERIFY_MAX_EXTENTS	1024
 #define VERIFY_LOG_SIZE		16
 

@@ -43,18 +43,21 @@ def tables(sectors):
         "mirror": f"0 {sectors} mirror core 2 1024 nosync 2 {d} 0 {r} 0",
         "flakey": f"0 {sectors} flakey {d} 0 3600 0",
         "verify": f"0 {sectors} verify {d} 0 {r} 0",
-        "verify-inline": f"0 {sectors} verify {d} 0 {r} 0",
+        "verify-deferred": f"0 {sectors} verify {d} 0 {r} 0",
         "verify-noref": f"0 {sectors} verify {d} 0 - 0",
     }
 
 
 INLINE_PARAM = "/sys/module/dm_verify/parameters/inline_compare_max"
+with open(INLINE_PARAM) as _f:
+    INLINE_DEFAULT = _f.read().strip()
 
 
 def set_inline(target):
-    """verify-inline compares reads up to 64 KiB in completion context."""
+    """verify-deferred compares every read on the workqueue; the others use
+    the module's default inline_compare_max."""
     with open(INLINE_PARAM, "w") as f:
-        f.write("65536" if target == "verify-inline" else "0")
+        f.write("0" if target == "verify-deferred" else INLINE_DEFAULT)
 
 
 def create(table):
@@ -133,6 +136,7 @@ def main():
             print(f"round {rnd + 1}: {name} done", flush=True)
 
     result = {"kernel": os.uname().release, "rounds": ROUNDS,
+              "inline_compare_max": int(INLINE_DEFAULT),
               "runtime_s": RUNTIME, "workloads": {}}
     for name, _, bs, _ in WORKLOADS:
         entry = {}
