@@ -47,7 +47,7 @@ SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
-	unit check test demo demo-run clean tools install bench dkms-install \
+	unit check test demo demo-run clean tools install bench profile dkms-install \
 	check-debug test-debug
 
 all: module
@@ -162,6 +162,10 @@ demo-run: module
 bench: module
 	$(TOP)/tools/install-deps
 	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 3000 --script $(TOP)/tests/bench.sh
+
+# perf profile of 1 MiB sequential I/O, dm-linear against dm-verify.
+profile: module
+	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) --script $(TOP)/tests/bench/profile.sh
 
 DKMS_VER = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 
