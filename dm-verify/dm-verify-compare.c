@@ -7,62 +7,32 @@
 
 #include <linux/highmem.h>
 
-static void verify_free_pages(struct verify_c *vc, struct bio *bio)
-{
-	struct page *page;
-	unsigned short i;
-
-	for (i = 0; i < bio->bi_vcnt; i++) {
-		page = bio->bi_io_vec[i].bv_page;
-		if (PageCompound(page))
-			__free_pages(page, compound_order(page));
-		else
-			mempool_free(page, &vc->page_pool);
-	}
-	bio->bi_vcnt = 0;
-	bio->bi_iter.bi_size = 0;
-}
-
 /*
- * Give @bio @size bytes of pages.  As in dm-crypt, the first try does not
- * wait and prefers high-order pages (one allocation per bio instead of one
- * per page: page allocation dominated large bios); the blocking retry takes
- * single pages from the pool under page_lock, so only one bio at a time
- * waits on the pool and the pool (one maximal bio) always satisfies it.
+ * bio_copy_data_iter() with a fast path: whole, page-aligned segments (what
+ * O_DIRECT and the page cache send) are copied with copy_page(), which is
+ * rep movsq or an unrolled loop tuned for the CPU; the generic memcpy()
+ * path measured 17% of guest time on 1 MiB writes against 12% for both
+ * legs' writes to brd.
  */
-static void verify_alloc_pages(struct verify_c *vc, struct bio *bio,
-			       unsigned int size)
+static void verify_copy_data(struct bio *dst, struct bvec_iter dst_iter,
+			     struct bio *src, struct bvec_iter src_iter)
 {
-	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	unsigned int len, left, order = VERIFY_MAX_IO_ORDER;
-	struct page *page;
+	while (src_iter.bi_size && dst_iter.bi_size) {
+		struct bio_vec s = bio_iter_iovec(src, src_iter);
+		struct bio_vec d = bio_iter_iovec(dst, dst_iter);
+		unsigned int len = min(s.bv_len, d.bv_len);
+		void *sp = bvec_kmap_local(&s);
+		void *dp = bvec_kmap_local(&d);
 
-retry:
-	if (gfp & __GFP_DIRECT_RECLAIM)
-		mutex_lock(&vc->page_lock);
-	for (left = size; left; left -= len) {
-		order = min_t(unsigned int, order,
-			      ilog2(DIV_ROUND_UP(left, PAGE_SIZE)));
-		page = NULL;
-		for (; order && !(gfp & __GFP_DIRECT_RECLAIM); order--) {
-			page = alloc_pages(gfp | __GFP_NOMEMALLOC | __GFP_NORETRY |
-					   __GFP_COMP, order);
-			if (page)
-				break;
-		}
-		if (!page)
-			page = mempool_alloc(&vc->page_pool, gfp);
-		if (!page) {
-			verify_free_pages(vc, bio);
-			gfp = GFP_NOIO;
-			order = 0;
-			goto retry;
-		}
-		len = min_t(unsigned int, left, PAGE_SIZE << order);
-		__bio_add_page(bio, page, len, 0);
+		if (len == PAGE_SIZE)
+			copy_page(dp, sp);
+		else
+			memcpy(dp, sp, len);
+		kunmap_local(dp);
+		kunmap_local(sp);
+		bio_advance_iter_single(src, &src_iter, len);
+		bio_advance_iter_single(dst, &dst_iter, len);
 	}
-	if (gfp & __GFP_DIRECT_RECLAIM)
-		mutex_unlock(&vc->page_lock);
 }
 
 /*
@@ -77,18 +47,15 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 {
 	struct bio *bio = io->bio, *ref = NULL, *data = NULL, *src = bio;
 	unsigned int size = bio->bi_iter.bi_size;
-	struct bvec_iter src_iter, dst_iter;
 
 	if (vc->ref_dev && bio_has_data(bio)) {
 		ref = bio_alloc_bioset(vc->ref_dev->bdev,
 				       DIV_ROUND_UP(size, PAGE_SIZE),
 				       bio->bi_opf, GFP_NOIO, &vc->ref_bs);
 		ref->bi_ioprio = bio->bi_ioprio;
-		verify_alloc_pages(vc, ref, size);
+		verify_pages_alloc(vc, ref, size);
 		if (io->is_write) {
-			src_iter = bio->bi_iter;
-			dst_iter = ref->bi_iter;
-			bio_copy_data_iter(ref, &dst_iter, bio, &src_iter);
+			verify_copy_data(ref, ref->bi_iter, bio, bio->bi_iter);
 			src = ref;
 		}
 	} else if (vc->ref_dev) {
@@ -113,7 +80,7 @@ void verify_free_legs(struct verify_io *io)
 	if (io->data_bio)
 		bio_put(io->data_bio);
 	if (io->ref_bio) {
-		verify_free_pages(vc, io->ref_bio);
+		verify_pages_free(vc, io->ref_bio);
 		bio_put(io->ref_bio);
 	}
 	io->data_bio = NULL;

@@ -30,6 +30,16 @@ module_param(inline_compare_max, uint, 0644);
 MODULE_PARM_DESC(inline_compare_max,
 		 "Compare reads up to this many bytes in completion context (default 65536, 0: always defer)");
 
+/*
+ * Above this many bytes, the reference leg of a read is submitted, and a
+ * write is copied and both its legs submitted, from the workqueue: the
+ * submitter goes on with its next bio while another CPU copies.
+ */
+static unsigned int inline_issue_max = 65536;
+module_param(inline_issue_max, uint, 0644);
+MODULE_PARM_DESC(inline_issue_max,
+		 "Copy and submit the reference leg of bios up to this many bytes in the submitter's context (default 65536, 0: always on the workqueue)");
+
 static bool verify_overlap(const struct verify_io *a, const struct verify_io *b)
 {
 	return a->sector < b->sector + b->nr_sectors &&
@@ -217,8 +227,10 @@ static void verify_legs_done(struct verify_io *io)
 
 	if (io->op == VERIFY_OP_READ && io->ref_bio) {
 		if (both && !io->data_status && !io->ref_status) {
+			/* Already on this bio's work item: no second hop. */
 			if (io->nr_sectors << SECTOR_SHIFT <=
-			    READ_ONCE(inline_compare_max)) {
+			    READ_ONCE(inline_compare_max) ||
+			    (in_task() && current_work() == &io->work.work)) {
 				verify_finish(io, verify_compare(io));
 				return;
 			}
@@ -243,10 +255,25 @@ static void verify_leg_endio(struct bio *bio)
 		verify_legs_done(io);
 }
 
+static void verify_ref_work(struct work_struct *work)
+{
+	struct verify_io *io = container_of(work, struct verify_io, work.work);
+
+	submit_bio_noacct(io->ref_bio);
+}
+
+/* Is @io large enough that its copy or reference read runs beside the submitter? */
+static bool verify_offload(struct verify_c *vc, struct verify_io *io)
+{
+	return vc->ref_dev && bio_has_data(io->bio) &&
+	       io->bio->bi_iter.bi_size > READ_ONCE(inline_issue_max);
+}
+
 static void verify_issue(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
-	struct bio *legs[2] = { io->ref_bio, io->data_bio };
+	struct bio *legs[2];
+	bool offload_ref;
 	int i;
 
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags))) {
@@ -255,6 +282,14 @@ static void verify_issue(struct verify_io *io)
 		verify_endio_io(io, BLK_STS_IOERR);
 		return;
 	}
+	if (!io->legs_built) {
+		verify_alloc_legs(vc, io);
+		io->legs_built = true;
+	}
+	legs[0] = io->ref_bio;
+	legs[1] = io->data_bio;
+	offload_ref = !io->is_write && legs[0] && legs[1] &&
+		      verify_offload(vc, io);
 
 	/* One extra count keeps @io ours until every leg is submitted. */
 	atomic_set(&io->pending, !!legs[0] + !!legs[1] + 1);
@@ -263,6 +298,11 @@ static void verify_issue(struct verify_io *io)
 			continue;
 		legs[i]->bi_private = io;
 		legs[i]->bi_end_io = verify_leg_endio;
+		if (i == 0 && offload_ref) {
+			INIT_WORK(&io->work.work, verify_ref_work);
+			queue_work(vc->wq, &io->work.work);
+			continue;
+		}
 		submit_bio_noacct(legs[i]);
 	}
 	if (atomic_dec_and_test(&io->pending))
@@ -377,7 +417,18 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->ref_status = BLK_STS_OK;
 	io->tracked = false;
 	io->waiting = false;
+	io->legs_built = false;
+
+	/* A large write is copied, then issued, on the workqueue. */
+	if (io->is_write && verify_offload(vc, io)) {
+		if (verify_track(vc, io)) {
+			INIT_WORK(&io->work.work, verify_issue_work);
+			queue_work(vc->wq, &io->work.work);
+		}
+		return DM_MAPIO_SUBMITTED;
+	}
 	verify_alloc_legs(vc, io);
+	io->legs_built = true;
 
 	if (!vc->ref_dev || !io->nr_sectors || verify_track(vc, io))
 		verify_issue(io);
@@ -490,7 +541,7 @@ static void verify_dtr(struct dm_target *ti)
 		cancel_work_sync(&vc->event_work);
 		destroy_workqueue(vc->wq);
 	}
-	mempool_exit(&vc->page_pool);
+	verify_pages_destroy(vc);
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
 	kvfree(vc->unverified_buf);
@@ -635,7 +686,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&vc->fault_lock);
 	verify_faults_init(&vc->faults, 0);
 	INIT_LIST_HEAD(&vc->inflight);
-	mutex_init(&vc->page_lock);
+	verify_pages_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
 	INIT_LIST_HEAD(&vc->instance);
 
@@ -670,13 +721,13 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (!r)
 		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
 	if (!r)
-		r = mempool_init_page_pool(&vc->page_pool, VERIFY_MAX_IO_PAGES, 0);
+		r = verify_pages_create(vc);
 	if (r) {
 		ti->error = "Cannot allocate bio and page pools";
 		goto bad;
 	}
 
-	vc->wq = alloc_workqueue("kverifyd", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	vc->wq = alloc_workqueue("kverifyd", WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI, 0);
 	if (!vc->wq) {
 		ti->error = "Cannot allocate workqueue";
 		r = -ENOMEM;

@@ -22,6 +22,8 @@
 #define VERIFY_MAX_IO_SECTORS	(BIO_MAX_VECS << (PAGE_SHIFT - SECTOR_SHIFT))
 #define VERIFY_MAX_IO_PAGES	BIO_MAX_VECS
 #define VERIFY_MAX_IO_ORDER	ilog2(VERIFY_MAX_IO_PAGES)
+/* Freed reference pages kept for reuse by one target (8 MiB). */
+#define VERIFY_CACHE_PAGES	2048
 #define VERIFY_MAX_EXTENTS	1024
 #define VERIFY_LOG_SIZE		16
 
@@ -63,6 +65,15 @@ struct verify_stats {
 	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
 };
 
+/* Reference and write-copy pages; see dm-verify-pages.c. */
+struct verify_pages {
+	spinlock_t lock;		/* guards @free and @nr */
+	struct list_head free;
+	unsigned int nr;
+	mempool_t reserve;
+	struct mutex reserve_lock;	/* one bio at a time waits on @reserve */
+};
+
 struct verify_c {
 	struct dm_target *ti;
 	struct dm_dev *data_dev;
@@ -77,9 +88,7 @@ struct verify_c {
 	struct bio_set ref_bs;
 	/* Data-leg clones; they share pages with the bio or the ref bio. */
 	struct bio_set data_bs;
-	mempool_t page_pool;
-	/* Serialises blocking page allocation so one bio always completes its set. */
-	struct mutex page_lock;
+	struct verify_pages pages;
 	struct workqueue_struct *wq;
 	struct work_struct event_work;
 
@@ -120,6 +129,7 @@ struct verify_io {
 	unsigned int op;		/* VERIFY_OP_* */
 	bool tracked;
 	bool waiting;
+	bool legs_built;		/* verify_alloc_legs() has run */
 	bool is_write;			/* changes content: write, discard, zeroes */
 	struct list_head list;		/* on verify_c.inflight */
 	struct verify_fault fault;
@@ -137,6 +147,13 @@ void verify_free_legs(struct verify_io *io);
 blk_status_t verify_compare(struct verify_io *io);
 void verify_log_status_mismatch(struct verify_io *io);
 void verify_raise_event(struct verify_c *vc);
+
+/* dm-verify-pages.c */
+void verify_pages_init(struct verify_c *vc);
+int verify_pages_create(struct verify_c *vc);
+void verify_pages_destroy(struct verify_c *vc);
+void verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size);
+void verify_pages_free(struct verify_c *vc, struct bio *bio);
 
 /* dm-verify-status.c */
 int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,

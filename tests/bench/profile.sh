@@ -33,7 +33,7 @@ for target in linear verify; do
 		bw=$(awk -F';' -v rw=$rw '{print (rw == "read" ? $7 : $48)}' "$out.fio")
 		echo "$target $rw: $((bw / 1024)) MiB/s"
 		perf report -i /tmp/perf.data --stdio --no-children --sort sym \
-			-g none --percent-limit 0.5 2>/dev/null >"$out.txt"
+			-g none --percent-limit 0.2 2>/dev/null >"$out.txt"
 		perf report -i /tmp/perf.data --stdio --no-children --sort sym \
 			-g caller,0.5,callee --percent-limit 3 2>/dev/null >"$out.callers.txt"
 		grep -E '^ +[0-9.]+%' "$out.txt" | head -n 15
