@@ -59,6 +59,8 @@ module:
 	@mkdir -p $(MDIR)
 	@rm -f $(MDIR)/*.c $(MDIR)/*.h $(MDIR)/Kbuild $(MDIR)/.srcsum
 	@cp -p $(DMV_SRC)/*.c $(wildcard $(DMV_SRC)/*.h) $(DMV_SRC)/Kbuild $(MDIR)/
+	@rm -rf $(MDIR)/kunit && mkdir -p $(MDIR)/kunit
+	@cp -p $(addprefix $(TOP)/tests/unit/,unit-tests.c fault-tests.c unit.h kunit-logic.c) $(MDIR)/kunit/
 	$(MAKE) -C $(KDIR) M=$(MDIR) $(KBUILD_ARGS) modules
 	@$(TOP)/tests/lib/srcsum $(MDIR) > $(MDIR)/.srcsum
 

@@ -2,10 +2,15 @@
 /*
  * Unit tests of the fault rule parser, formatter and decision.
  */
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#else
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#endif
 
 #include "dm-verify-fault.h"
 #include "unit.h"
@@ -14,12 +19,11 @@
 static unsigned int words(char *line, char **argv, unsigned int max)
 {
 	unsigned int n = 0;
-	char *tok = strtok(line, " ");
+	char *tok;
 
-	while (tok && n < max) {
-		argv[n++] = tok;
-		tok = strtok(NULL, " ");
-	}
+	while ((tok = strsep(&line, " ")) && n < max)
+		if (*tok)
+			argv[n++] = tok;
 	return n;
 }
 
@@ -144,9 +148,10 @@ static void add(struct verify_faults *f, const char *text)
 
 static void test_decide(void)
 {
-	struct verify_faults f;
+	static struct verify_faults f;
 	struct verify_fault out;
-	unsigned int a[1000], b[1000], n1, n2, i;
+	static unsigned int a[1000], b[1000];
+	unsigned int n1, n2, i;
 
 	verify_faults_init(&f, 0);
 	add(&f, "write every 10 error");

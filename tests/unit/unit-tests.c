@@ -5,16 +5,19 @@
  * sector-wise comparator (checked against a byte-by-byte model under random
  * chunking and skip ranges).
  */
-#include <inttypes.h>
+#ifdef __KERNEL__
+#include <linux/module.h>
+#include <linux/string.h>
+#define UINT64_MAX U64_MAX
+#else
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#endif
 
 #include "dm-verify-diff.h"
 #include "dm-verify-extents.h"
 #include "unit.h"
-
-unsigned int passed, failed;
 
 static uint64_t rng_state = 88172645463325252ULL;
 
@@ -60,9 +63,10 @@ static void test_extents_model(unsigned int max, unsigned int rounds)
 {
 	struct verify_extent buf[64], q[3];
 	struct verify_extents s;
-	bool model[SPACE] = { false };
+	static bool model[SPACE];
 	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0;
 
+	memset(model, 0, sizeof(model));
 	verify_extents_init(&s, buf, max);
 	for (r = 0; r < rounds; r++) {
 		sector_t a = rnd() % SPACE, b = a + 1 + rnd() % 24;
@@ -129,8 +133,8 @@ static void test_extents_edges(void)
 	verify_extents_remove(&s, 3, 4);
 	CHECK(s.nr == 3 && s.ext[0].end == 3 && s.ext[1].start == 4,
 	      "split in the middle");
-	CHECK(verify_extents_sectors(&s) == 3 + 5 + 4, "sector total %" PRIu64,
-	      (uint64_t)verify_extents_sectors(&s));
+	CHECK(verify_extents_sectors(&s) == 3 + 5 + 4, "sector total %llu",
+	      (unsigned long long)verify_extents_sectors(&s));
 	verify_extents_clear(&s);
 	CHECK(s.nr == 0, "clear");
 
@@ -233,16 +237,73 @@ static void test_first_diff(void)
 	CHECK(verify_first_diff(a + 3, b + 3, 61) == 61, "unaligned equal");
 }
 
+#ifdef __KERNEL__
+struct kunit *unit_test;
+
+static void kunit_extents_edges(struct kunit *test)
+{
+	unit_test = test;
+	test_extents_edges();
+}
+
+static void kunit_extents_model(struct kunit *test)
+{
+	unsigned int max;
+
+	unit_test = test;
+	for (max = 1; max <= 64; max *= 2)
+		test_extents_model(max, UNIT_ROUNDS(3000));
+}
+
+static void kunit_first_diff(struct kunit *test)
+{
+	unit_test = test;
+	test_first_diff();
+}
+
+static void kunit_diff_random(struct kunit *test)
+{
+	unit_test = test;
+	test_diff_random(UNIT_ROUNDS(5000));
+}
+
+static void kunit_faults(struct kunit *test)
+{
+	unit_test = test;
+	test_faults();
+}
+
+static struct kunit_case dm_verify_unit_cases[] = {
+	KUNIT_CASE(kunit_extents_edges),
+	KUNIT_CASE(kunit_extents_model),
+	KUNIT_CASE(kunit_first_diff),
+	KUNIT_CASE(kunit_diff_random),
+	KUNIT_CASE(kunit_faults),
+	{}
+};
+
+static struct kunit_suite dm_verify_unit_suite = {
+	.name = "dm-verify",
+	.test_cases = dm_verify_unit_cases,
+};
+kunit_test_suite(dm_verify_unit_suite);
+
+MODULE_DESCRIPTION("KUnit tests of dm-verify's range set, comparator and fault rules");
+MODULE_LICENSE("GPL");
+#else
+unsigned int passed, failed;
+
 int main(void)
 {
 	unsigned int max;
 
 	test_extents_edges();
 	for (max = 1; max <= 64; max *= 2)
-		test_extents_model(max, 3000);
+		test_extents_model(max, UNIT_ROUNDS(3000));
 	test_first_diff();
-	test_diff_random(5000);
+	test_diff_random(UNIT_ROUNDS(5000));
 	test_faults();
 	printf("unit: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
+#endif
