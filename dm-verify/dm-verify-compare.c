@@ -97,7 +97,7 @@ void verify_log_status_mismatch(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
-	atomic64_inc(&vc->stats.status_mismatches);
+	atomic64_inc(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]);
 	DMERR_LIMIT("%s: %s status mismatch at sector %llu+%u: data leg %d, reference leg %d",
 		    dm_table_device_name(vc->ti->table),
 		    bio_data_dir(io->bio) == READ ? "read" : "write",
@@ -123,7 +123,7 @@ static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 		d->skip[i].start -= io->sector;
 		d->skip[i].end -= io->sector;
 		atomic64_add(d->skip[i].end - d->skip[i].start,
-			     &vc->stats.unverified_sectors);
+			     &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
 	}
 }
 
@@ -134,9 +134,9 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 	sector_t sector = io->sector + (d->first >> SECTOR_SHIFT);
 	unsigned long flags;
 
-	atomic64_inc(&vc->stats.mismatched_reads);
-	atomic64_add(d->bad_sectors, &vc->stats.mismatched_sectors);
-	atomic64_set(&vc->stats.last_mismatch, sector + 1);
+	atomic64_inc(&vc->stats[VERIFY_STAT_MISMATCHED_READS]);
+	atomic64_add(d->bad_sectors, &vc->stats[VERIFY_STAT_MISMATCHED_SECTORS]);
+	atomic64_set(&vc->stats[VERIFY_STAT_LAST_MISMATCH], sector + 1);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	m = &vc->log[vc->log_seq % VERIFY_LOG_SIZE];

@@ -50,16 +50,17 @@ static unsigned int verify_pages_take(struct verify_c *vc,
 {
 	struct verify_pages *vp = &vc->pages;
 	unsigned int n = 0;
+	unsigned long flags;
 	struct page *page;
 
-	spin_lock(&vp->lock);
+	spin_lock_irqsave(&vp->lock, flags);
 	while (n < want && !list_empty(&vp->free)) {
 		page = list_first_entry(&vp->free, struct page, lru);
 		list_move_tail(&page->lru, list);
 		n++;
 	}
 	vp->nr -= n;
-	spin_unlock(&vp->lock);
+	spin_unlock_irqrestore(&vp->lock, flags);
 	return n;
 }
 
@@ -68,6 +69,7 @@ static void verify_pages_put_list(struct verify_c *vc, struct list_head *list,
 {
 	struct verify_pages *vp = &vc->pages;
 	struct page *page, *tmp;
+	unsigned long flags;
 
 	list_for_each_entry_safe(page, tmp, list, lru) {
 		if (READ_ONCE(vp->reserve.curr_nr) >= vp->reserve.min_nr)
@@ -78,14 +80,14 @@ static void verify_pages_put_list(struct verify_c *vc, struct list_head *list,
 	}
 	if (!n)
 		return;
-	spin_lock(&vp->lock);
+	spin_lock_irqsave(&vp->lock, flags);
 	while (n && vp->nr < VERIFY_CACHE_PAGES) {
 		page = list_first_entry(list, struct page, lru);
 		list_move(&page->lru, &vp->free);
 		vp->nr++;
 		n--;
 	}
-	spin_unlock(&vp->lock);
+	spin_unlock_irqrestore(&vp->lock, flags);
 	list_for_each_entry_safe(page, tmp, list, lru) {
 		list_del(&page->lru);
 		__free_page(page);

@@ -68,8 +68,8 @@ static const char *verify_state(struct verify_c *vc)
 {
 	if (test_bit(VERIFY_HALTED, &vc->flags))
 		return "halted";
-	if (atomic64_read(&vc->stats.mismatched_reads) ||
-	    atomic64_read(&vc->stats.status_mismatches))
+	if (atomic64_read(&vc->stats[VERIFY_STAT_MISMATCHED_READS]) ||
+	    atomic64_read(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]))
 		return "mismatch";
 	return "ok";
 }
@@ -125,27 +125,20 @@ void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen)
 {
 	struct verify_c *vc = ti->private;
-	struct verify_stats *s = &vc->stats;
 	enum verify_policy policy = READ_ONCE(vc->policy);
 	unsigned long long last;
-	unsigned int sz = 0;
+	unsigned int sz = 0, i;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%s %llu %llu %llu %llu %llu %llu %llu %llu %llu ",
-		       verify_state(vc), verify_stat(&s->reads),
-		       verify_stat(&s->writes), verify_stat(&s->flushes),
-		       verify_stat(&s->discards),
-		       verify_stat(&s->mismatched_reads),
-		       verify_stat(&s->mismatched_sectors),
-		       verify_stat(&s->status_mismatches),
-		       verify_stat(&s->faults_injected),
-		       verify_stat(&s->unverified_sectors));
-		last = verify_stat(&s->last_mismatch);
+		DMEMIT("%s", verify_state(vc));
+		for (i = 0; i < VERIFY_STAT_LAST_MISMATCH; i++)
+			DMEMIT(" %llu", verify_stat(&vc->stats[i]));
+		last = verify_stat(&vc->stats[VERIFY_STAT_LAST_MISMATCH]);
 		if (last)
-			DMEMIT("%llu", last - 1);
+			DMEMIT(" %llu", last - 1);
 		else
-			DMEMIT("-");
+			DMEMIT(" -");
 		break;
 
 	case STATUSTYPE_TABLE:
@@ -170,19 +163,11 @@ void verify_status(struct dm_target *ti, status_type_t type,
 
 static void verify_reset(struct verify_c *vc)
 {
-	struct verify_stats *s = &vc->stats;
 	unsigned long flags;
+	unsigned int i;
 
-	atomic64_set(&s->reads, 0);
-	atomic64_set(&s->writes, 0);
-	atomic64_set(&s->flushes, 0);
-	atomic64_set(&s->discards, 0);
-	atomic64_set(&s->mismatched_reads, 0);
-	atomic64_set(&s->mismatched_sectors, 0);
-	atomic64_set(&s->status_mismatches, 0);
-	atomic64_set(&s->faults_injected, 0);
-	atomic64_set(&s->unverified_sectors, 0);
-	atomic64_set(&s->last_mismatch, 0);
+	for (i = 0; i < VERIFY_NR_STATS; i++)
+		atomic64_set(&vc->stats[i], 0);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	memset(vc->log, 0, sizeof(vc->log));

@@ -238,7 +238,7 @@ static void verify_legs_done(struct verify_io *io)
 			queue_work(vc->wq, &io->work.work);
 			return;
 		}
-		atomic64_add(io->nr_sectors, &vc->stats.unverified_sectors);
+		atomic64_add(io->nr_sectors, &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
 	}
 	verify_finish(io, io->data_status);
 }
@@ -329,16 +329,16 @@ static void verify_count(struct verify_c *vc, unsigned int op)
 {
 	switch (op) {
 	case VERIFY_OP_READ:
-		atomic64_inc(&vc->stats.reads);
+		atomic64_inc(&vc->stats[VERIFY_STAT_READS]);
 		break;
 	case VERIFY_OP_FLUSH:
-		atomic64_inc(&vc->stats.flushes);
+		atomic64_inc(&vc->stats[VERIFY_STAT_FLUSHES]);
 		break;
 	case VERIFY_OP_DISCARD:
-		atomic64_inc(&vc->stats.discards);
+		atomic64_inc(&vc->stats[VERIFY_STAT_DISCARDS]);
 		break;
 	default:
-		atomic64_inc(&vc->stats.writes);
+		atomic64_inc(&vc->stats[VERIFY_STAT_WRITES]);
 		break;
 	}
 }
@@ -375,7 +375,7 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	if (f->action == VERIFY_ACT_NONE)
 		return;
-	atomic64_inc(&vc->stats.faults_injected);
+	atomic64_inc(&vc->stats[VERIFY_STAT_FAULTS_INJECTED]);
 	DMWARN_LIMIT("%s: fault rule %u: %s %s at sector %llu+%u",
 		     dm_table_device_name(vc->ti->table), f->rule_id,
 		     verify_action_name(f->action), verify_op_name(io->op),
@@ -418,6 +418,8 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->tracked = false;
 	io->waiting = false;
 	io->legs_built = false;
+	io->ref_bio = NULL;
+	io->data_bio = NULL;
 
 	/* A large write is copied, then issued, on the workqueue. */
 	if (io->is_write && verify_offload(vc, io)) {
@@ -454,23 +456,6 @@ static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
 				a->ref_start == b->ref_start));
 }
 
-static void verify_copy_stats(struct verify_stats *to, struct verify_stats *from)
-{
-	atomic64_set(&to->reads, atomic64_read(&from->reads));
-	atomic64_set(&to->writes, atomic64_read(&from->writes));
-	atomic64_set(&to->flushes, atomic64_read(&from->flushes));
-	atomic64_set(&to->discards, atomic64_read(&from->discards));
-	atomic64_set(&to->mismatched_reads, atomic64_read(&from->mismatched_reads));
-	atomic64_set(&to->mismatched_sectors,
-		     atomic64_read(&from->mismatched_sectors));
-	atomic64_set(&to->status_mismatches,
-		     atomic64_read(&from->status_mismatches));
-	atomic64_set(&to->faults_injected, atomic64_read(&from->faults_injected));
-	atomic64_set(&to->unverified_sectors,
-		     atomic64_read(&from->unverified_sectors));
-	atomic64_set(&to->last_mismatch, atomic64_read(&from->last_mismatch));
-}
-
 /*
  * Take over what the table we replace knew: above all which regions are
  * not comparable, or a reload after a failed write would turn into a false
@@ -481,6 +466,7 @@ static void verify_take_over(struct verify_c *vc)
 {
 	struct verify_c *old;
 	unsigned long flags;
+	unsigned int i;
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
@@ -494,7 +480,8 @@ static void verify_take_over(struct verify_c *vc)
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
-		verify_copy_stats(&vc->stats, &old->stats);
+		for (i = 0; i < VERIFY_NR_STATS; i++)
+			atomic64_set(&vc->stats[i], atomic64_read(&old->stats[i]));
 		if (test_bit(VERIFY_HALTED, &old->flags))
 			set_bit(VERIFY_HALTED, &vc->flags);
 		if (test_bit(VERIFY_EVENT_SENT, &old->flags))

@@ -52,17 +52,19 @@ struct verify_mismatch {
 	u8 ref[VERIFY_DIFF_BYTES];
 };
 
-struct verify_stats {
-	atomic64_t reads;
-	atomic64_t writes;
-	atomic64_t flushes;
-	atomic64_t discards;
-	atomic64_t mismatched_reads;
-	atomic64_t mismatched_sectors;
-	atomic64_t status_mismatches;
-	atomic64_t faults_injected;
-	atomic64_t unverified_sectors;
-	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
+/* Counters, in the order the status line reports them. */
+enum verify_stat {
+	VERIFY_STAT_READS,
+	VERIFY_STAT_WRITES,
+	VERIFY_STAT_FLUSHES,
+	VERIFY_STAT_DISCARDS,
+	VERIFY_STAT_MISMATCHED_READS,
+	VERIFY_STAT_MISMATCHED_SECTORS,
+	VERIFY_STAT_STATUS_MISMATCHES,
+	VERIFY_STAT_FAULTS_INJECTED,
+	VERIFY_STAT_UNVERIFIED_SECTORS,
+	VERIFY_STAT_LAST_MISMATCH,	/* sector + 1, 0 when none */
+	VERIFY_NR_STATS
 };
 
 /* Reference and write-copy pages; see dm-verify-pages.c. */
@@ -108,7 +110,7 @@ struct verify_c {
 	struct verify_faults faults;
 	bool have_seed;
 
-	struct verify_stats stats;
+	atomic64_t stats[VERIFY_NR_STATS];
 
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
