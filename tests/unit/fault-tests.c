@@ -4,13 +4,13 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
-#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #endif
+#include <linux/kernel.h>
 
 #include "dm-verify-fault.h"
 #include "unit.h"
@@ -59,7 +59,7 @@ static void test_parse_format(void)
 	unsigned int i;
 	int n;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		CHECK(!parse(good[i], &r, &err), "'%s' rejected: %s", good[i], err);
 		n = verify_rule_format(&r, buf, sizeof(buf));
 		CHECK(n > 0 && !strcmp(buf, good[i]), "'%s' formatted as '%s'",
@@ -113,7 +113,7 @@ static void test_parse_errors(void)
 	const char *err;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		CHECK(parse(bad[i].rule, &r, &err) == -EINVAL && err &&
 		      !strcmp(err, bad[i].err),
 		      "'%s': got '%s', want '%s'", bad[i].rule, err ? err : "(accepted)",
@@ -143,7 +143,7 @@ static void add(struct verify_faults *f, const char *text)
 	const char *err;
 
 	CHECK(!parse(text, &r, &err) && !verify_faults_add(f, &r, 0, &err),
-	      "cannot add '%s'", text);
+	      "rule not accepted: '%s'", text);
 }
 
 static void test_decide(void)

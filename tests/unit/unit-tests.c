@@ -19,9 +19,9 @@
 #include "dm-verify-extents.h"
 #include "unit.h"
 
-static uint64_t rng_state = 88172645463325252ULL;
+static u64 rng_state = 88172645463325252ULL;
 
-static uint64_t rnd(void)
+static u64 rnd(void)
 {
 	rng_state ^= rng_state << 13;
 	rng_state ^= rng_state >> 7;
@@ -156,17 +156,19 @@ static void test_extents_edges(void)
 static void test_diff_random(unsigned int rounds)
 {
 	enum { LEN = 8 * 512 };
-	static uint8_t a[LEN], b[LEN];
+	static u8 a[LEN], b[LEN];
 	unsigned int r, i, bad_first = 0, bad_count = 0, bad_bytes = 0;
 
 	for (r = 0; r < rounds; r++) {
 		struct verify_diff d;
-		uint64_t first = UINT64_MAX, pos;
+		u64 first = UINT64_MAX, pos;
 		unsigned int nbad = 0, ndiff = rnd() % 4, s;
 		bool skip[8] = { false }, sector_bad[8] = { false };
 
-		for (i = 0; i < LEN; i++)
-			a[i] = b[i] = rnd();
+		for (i = 0; i < LEN; i++) {
+			b[i] = rnd();
+			a[i] = b[i];
+		}
 		for (i = 0; i < ndiff; i++) {
 			unsigned int at = rnd() % LEN;
 
@@ -220,11 +222,13 @@ static void test_diff_random(unsigned int rounds)
 
 static void test_first_diff(void)
 {
-	uint8_t a[100], b[100];
+	u8 a[100], b[100];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(a); i++)
-		a[i] = b[i] = i;
+	for (i = 0; i < sizeof(a); i++) {
+		a[i] = i;
+		b[i] = i;
+	}
 	CHECK(verify_first_diff(a, b, 0) == 0, "empty");
 	CHECK(verify_first_diff(a, b, sizeof(a)) == sizeof(a), "equal");
 	for (i = 0; i < sizeof(a); i++) {
@@ -286,6 +290,7 @@ static struct kunit_suite dm_verify_unit_suite = {
 	.name = "dm-verify",
 	.test_cases = dm_verify_unit_cases,
 };
+
 kunit_test_suite(dm_verify_unit_suite);
 
 MODULE_DESCRIPTION("KUnit tests of dm-verify's range set, comparator and fault rules");
