@@ -43,6 +43,8 @@ CHECKPATCH ?= $(firstword $(wildcard /tmp/linux-src/*/scripts/checkpatch.pl) \
 		$(CHECKPATCH_CACHE))
 
 DMV_FILES = $(wildcard $(DMV_SRC)/*.c $(DMV_SRC)/*.h)
+# Unit test sources that also build as the KUnit module (not the shims).
+KUNIT_FILES = $(addprefix $(TOP)/tests/unit/,unit-tests.c fault-tests.c unit.h kunit-logic.c)
 SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
@@ -107,7 +109,7 @@ $(CHECKPATCH_CACHE):
 checkpatch: $(CHECKPATCH)
 	@echo "=== checkpatch --strict"
 	@out=$$(perl $(CHECKPATCH) --no-tree --strict --quiet --show-types \
-		--color=never -f $(DMV_FILES) 2>&1); rc=$$?; \
+		--color=never -f $(DMV_FILES) $(KUNIT_FILES) 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
 		echo "$$out"; echo "lint: checkpatch failed" >&2; exit 1; fi
 
