@@ -8,34 +8,6 @@
 #include <linux/highmem.h>
 
 /*
- * bio_copy_data_iter() with a fast path: whole, page-aligned segments (what
- * O_DIRECT and the page cache send) are copied with copy_page(), which is
- * rep movsq or an unrolled loop tuned for the CPU; the generic memcpy()
- * path measured 17% of guest time on 1 MiB writes against 12% for both
- * legs' writes to brd.
- */
-static void verify_copy_data(struct bio *dst, struct bvec_iter dst_iter,
-			     struct bio *src, struct bvec_iter src_iter)
-{
-	while (src_iter.bi_size && dst_iter.bi_size) {
-		struct bio_vec s = bio_iter_iovec(src, src_iter);
-		struct bio_vec d = bio_iter_iovec(dst, dst_iter);
-		unsigned int len = min(s.bv_len, d.bv_len);
-		void *sp = bvec_kmap_local(&s);
-		void *dp = bvec_kmap_local(&d);
-
-		if (len == PAGE_SIZE)
-			copy_page(dp, sp);
-		else
-			memcpy(dp, sp, len);
-		kunmap_local(dp);
-		kunmap_local(sp);
-		bio_advance_iter_single(src, &src_iter, len);
-		bio_advance_iter_single(dst, &dst_iter, len);
-	}
-}
-
-/*
  * Build the legs of @io.  Reads get their own reference pages.  A write's
  * payload is copied once and both legs write that copy: the submitter may
  * change its pages while the write is in flight (no stable pages), and the
@@ -47,6 +19,7 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 {
 	struct bio *bio = io->bio, *ref = NULL, *data = NULL, *src = bio;
 	unsigned int size = bio->bi_iter.bi_size;
+	struct bvec_iter src_iter, dst_iter;
 
 	if (vc->ref_dev && bio_has_data(bio)) {
 		ref = bio_alloc_bioset(vc->ref_dev->bdev,
@@ -55,7 +28,9 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 		ref->bi_ioprio = bio->bi_ioprio;
 		verify_pages_alloc(vc, ref, size);
 		if (io->is_write) {
-			verify_copy_data(ref, ref->bi_iter, bio, bio->bi_iter);
+			src_iter = bio->bi_iter;
+			dst_iter = ref->bi_iter;
+			bio_copy_data_iter(ref, &dst_iter, bio, &src_iter);
 			src = ref;
 		}
 	} else if (vc->ref_dev) {
