@@ -112,6 +112,14 @@ checkpatch: $(CHECKPATCH)
 		--color=never -f $(DMV_FILES) $(KUNIT_FILES) 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
 		echo "$$out"; echo "lint: checkpatch failed" >&2; exit 1; fi
+	@# The CLI is userspace C: PRIu64 reads as CamelCase and splits its
+	@# greppable messages (LONG_LINE), volatile sig_atomic_t is what a
+	@# signal handler needs, and __printf is defined there from the attribute.
+	@out=$$(perl $(CHECKPATCH) --no-tree --strict --quiet --show-types \
+		--color=never --ignore CAMELCASE,LONG_LINE,LONG_LINE_STRING,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO \
+		-f $(TOP)/tools/dmverify.c 2>&1); rc=$$?; \
+	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
+		echo "$$out"; echo "lint: checkpatch (tools) failed" >&2; exit 1; fi
 
 shellcheck:
 	@echo "=== shellcheck"

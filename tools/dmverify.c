@@ -33,6 +33,11 @@
 #define TARGET		"verify"
 #define SECTOR_SIZE	((uint64_t)512)
 
+/* The kernel's spellings, so this file reads like the target's. */
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+#define fallthrough	__attribute__((__fallthrough__))
+
 enum {
 	EX_CLEAN = 0,
 	EX_MISMATCH = 1,
@@ -48,7 +53,7 @@ static char dm_first_error[512];	/* first error of this run */
 
 /* ---- messages --------------------------------------------------------- */
 
-static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
+static void __printf(1, 2) err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -60,7 +65,7 @@ static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 }
 
 /* Usage error: message plus a pointer to the command's help. */
-static int __attribute__((format(printf, 2, 3)))
+static int __printf(2, 3)
 usage_err(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -81,7 +86,7 @@ usage_err(const char *cmd, const char *fmt, ...)
  * libdevmapper logger: keep the last error for our own messages, show
  * everything only with -v.
  */
-static void __attribute__((format(printf, 5, 6)))
+static void __printf(5, 6)
 dm_logger(int level, const char *file, int line, int dm_errno_or_class,
 	  const char *f, ...)
 {
@@ -210,7 +215,7 @@ static bool valid_policy(const char *p)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(policies); i++)
 		if (!strcmp(p, policies[i]))
 			return true;
 	return false;
@@ -238,7 +243,7 @@ static void sb_grow(struct strbuf *b, size_t need)
 	b->s = n;
 }
 
-static void __attribute__((format(printf, 2, 3)))
+static void __printf(2, 3)
 sb_printf(struct strbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -490,7 +495,7 @@ static bool parse_table(const char *params, struct dmv_table *t)
 	}
 	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		words[n++] = w;
-	strcpy(t->policy, "log");
+	snprintf(t->policy, sizeof(t->policy), "log");
 	t->have_seed = false;
 	t->nr_faults = 0;
 	if (n < 4)
@@ -923,7 +928,7 @@ static int cmd_create(int argc, char **argv)
 	switch (dm_device_exists(name)) {
 	case 1:
 		err("a device-mapper device named '%s' already exists", name);
-		/* fall through */
+		fallthrough;
 	case -1:
 		goto out;
 	}
@@ -1599,8 +1604,9 @@ static int cmd_diff(int argc, char **argv)
 	lbs = dlbs > rlbs ? dlbs : rlbs;
 	align = lbs > 4096 ? lbs : 4096;
 	bsize = chunk + 2 * lbs;
-	if (posix_memalign((void **)&bounce, align, bsize) ||
-	    !(a = malloc(chunk)) || !(b = malloc(chunk))) {
+	a = malloc(chunk);
+	b = malloc(chunk);
+	if (posix_memalign((void **)&bounce, align, bsize) || !a || !b) {
 		err("out of memory");
 		goto out;
 	}
@@ -1911,7 +1917,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "[COMMAND]", "show help", NULL },
 };
 
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define NR_COMMANDS ARRAY_SIZE(commands)
 
 static const struct command *find_command(const char *name)
 {
