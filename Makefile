@@ -12,7 +12,10 @@
 #   make check-debug [T=..]     build the debug kernel (KASAN, lockdep,
 #                               kmemleak, fault injection; tools/build-debug-kernel)
 #                               and run the guest tests on it; `make check`
-#                               runs them too when that kernel is cached
+#                               runs them too when that kernel is cached;
+#                               without T=, ends with check-debug-selftest
+#   make check-debug-selftest   plant five kinds of bugs in a copy of the
+#                               tree and check that the debug run reports each
 #   make demo                   boot a guest running tests/demo.sh
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
@@ -50,7 +53,7 @@ DOCS = $(wildcard $(TOP)/Documentation/*.rst)
 
 .PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
 	unit check test demo demo-run clean tools install bench profile dkms-install \
-	check-debug test-debug
+	check-debug test-debug check-debug-selftest test-debug-selftest
 
 all: module
 
@@ -163,9 +166,20 @@ check-debug:
 	$(TOP)/tools/build-debug-kernel
 	$(MAKE) --no-print-directory tools
 	$(MAKE) --no-print-directory test-debug
+	$(if $(T),,$(MAKE) --no-print-directory test-debug-selftest)
 
 test-debug:
 	$(TOP)/tests/check --debug-kernel $(if $(TIMEOUT),-t $(TIMEOUT)) $(T)
+
+# Plants a use-after-free, a sleep in atomic context, a lock inversion, a
+# leak and a comparator bug, and checks that the debug run reports each.
+check-debug-selftest:
+	$(TOP)/tools/install-deps
+	$(TOP)/tools/build-debug-kernel
+	$(MAKE) --no-print-directory test-debug-selftest
+
+test-debug-selftest:
+	$(TOP)/tests/lib/debug-selftest
 
 demo:
 	$(TOP)/tools/install-deps
