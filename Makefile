@@ -185,7 +185,7 @@ demo:
 	$(TOP)/tools/install-deps
 	$(MAKE) --no-print-directory demo-run
 
-demo-run: module
+demo-run: module tools
 	$(TOP)/tests/check -k $(KVER) --script $(TOP)/tests/demo.sh
 
 bench: module
