@@ -4,11 +4,14 @@
  */
 #include "dm-verify.h"
 
+#define VERIFY_NAME(name, str) #str,
+
 static const char * const verify_policy_names[] = {
-	[VERIFY_LOG] = "log",
-	[VERIFY_ERROR] = "error",
-	[VERIFY_REFERENCE] = "reference",
-	[VERIFY_HALT] = "halt",
+	VERIFY_POLICIES(VERIFY_NAME)
+};
+
+static const char * const verify_state_names[] = {
+	VERIFY_STATES(VERIFY_NAME)
 };
 
 const char *verify_policy_name(enum verify_policy policy)
@@ -64,14 +67,22 @@ int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 	return 0;
 }
 
+#define VERIFY_STATE_ENUM(name, str) VERIFY_STATE_##name,
+
+enum verify_state {
+	VERIFY_STATES(VERIFY_STATE_ENUM)
+};
+
 static const char *verify_state(struct verify_c *vc)
 {
+	enum verify_state state = VERIFY_STATE_OK;
+
 	if (test_bit(VERIFY_HALTED, &vc->flags))
-		return "halted";
-	if (atomic64_read(&vc->stats[VERIFY_STAT_MISMATCHED_READS]) ||
-	    atomic64_read(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]))
-		return "mismatch";
-	return "ok";
+		state = VERIFY_STATE_HALTED;
+	else if (atomic64_read(&vc->stats[VERIFY_STAT_MISMATCHED_READS]) ||
+		 atomic64_read(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]))
+		state = VERIFY_STATE_MISMATCH;
+	return verify_state_names[state];
 }
 
 static unsigned long long verify_stat(atomic64_t *v)
@@ -116,7 +127,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 }
 
 /*
- * Status (STATUSTYPE_INFO), append only:
+ * Status (STATUSTYPE_INFO), append only: <state> and the fields of
+ * VERIFY_STATUS_FIELDS in dm-verify-schema.h:
  * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
  * <mismatched_sectors> <status_mismatches> <faults_injected>
  * <unverified_sectors> <last_mismatch_sector>
@@ -126,19 +138,21 @@ void verify_status(struct dm_target *ti, status_type_t type,
 {
 	struct verify_c *vc = ti->private;
 	enum verify_policy policy = READ_ONCE(vc->policy);
-	unsigned long long last;
+	unsigned long long val;
 	unsigned int sz = 0, i;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
 		DMEMIT("%s", verify_state(vc));
-		for (i = 0; i < VERIFY_STAT_LAST_MISMATCH; i++)
-			DMEMIT(" %llu", verify_stat(&vc->stats[i]));
-		last = verify_stat(&vc->stats[VERIFY_STAT_LAST_MISMATCH]);
-		if (last)
-			DMEMIT(" %llu", last - 1);
-		else
-			DMEMIT(" -");
+		for (i = 0; i < VERIFY_NR_STATS; i++) {
+			val = verify_stat(&vc->stats[i]);
+			if (i != VERIFY_STAT_LAST_MISMATCH)
+				DMEMIT(" %llu", val);
+			else if (val)
+				DMEMIT(" %llu", val - 1);
+			else
+				DMEMIT(" -");
+		}
 		break;
 
 	case STATUSTYPE_TABLE:

@@ -15,6 +15,7 @@
 #include "dm-verify-diff.h"
 #include "dm-verify-extents.h"
 #include "dm-verify-fault.h"
+#include "dm-verify-schema.h"
 
 #define DM_MSG_PREFIX "verify"
 
@@ -27,11 +28,11 @@
 #define VERIFY_MAX_EXTENTS	1024
 #define VERIFY_LOG_SIZE		16
 
+#define VERIFY_ENUM(name, str) VERIFY_##name,
+
 enum verify_policy {
-	VERIFY_LOG,
-	VERIFY_ERROR,
-	VERIFY_REFERENCE,
-	VERIFY_HALT,
+	VERIFY_POLICIES(VERIFY_ENUM)
+	VERIFY_NR_POLICIES
 };
 
 /* Bits in verify_c.flags */
@@ -52,18 +53,15 @@ struct verify_mismatch {
 	u8 ref[VERIFY_DIFF_BYTES];
 };
 
-/* Counters, in the order the status line reports them. */
+/*
+ * Status fields after <state>, in the order the status line reports them
+ * (dm-verify-schema.h); VERIFY_STAT_LAST_MISMATCH holds sector + 1, 0 when
+ * there was none.
+ */
+#define VERIFY_STAT_ENUM(name, str) VERIFY_STAT_##name,
+
 enum verify_stat {
-	VERIFY_STAT_READS,
-	VERIFY_STAT_WRITES,
-	VERIFY_STAT_FLUSHES,
-	VERIFY_STAT_DISCARDS,
-	VERIFY_STAT_MISMATCHED_READS,
-	VERIFY_STAT_MISMATCHED_SECTORS,
-	VERIFY_STAT_STATUS_MISMATCHES,
-	VERIFY_STAT_FAULTS_INJECTED,
-	VERIFY_STAT_UNVERIFIED_SECTORS,
-	VERIFY_STAT_LAST_MISMATCH,	/* sector + 1, 0 when none */
+	VERIFY_STATUS_FIELDS(VERIFY_STAT_ENUM)
 	VERIFY_NR_STATS
 };
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dm-verify: the names and order of the status line's fields and of the
+ * mismatch policies.
+ *
+ * This header is the one place they are spelled.  The target, tools/dmverify
+ * and the test helpers (tests/common/verify reads the X() lines with sed)
+ * all take them from here, so a field added here is added everywhere.  It
+ * includes nothing and needs no kernel: keep it so.
+ *
+ * The status line is "<state>" followed by these fields, in this order;
+ * append only, since scripts read fields by position.
+ * X(ENUM_SUFFIX, name)
+ */
+#ifndef DM_VERIFY_SCHEMA_H
+#define DM_VERIFY_SCHEMA_H
+
+#define VERIFY_STATUS_FIELDS(X)				\
+	X(READS, reads)					\
+	X(WRITES, writes)				\
+	X(FLUSHES, flushes)				\
+	X(DISCARDS, discards)				\
+	X(MISMATCHED_READS, mismatched_reads)		\
+	X(MISMATCHED_SECTORS, mismatched_sectors)	\
+	X(STATUS_MISMATCHES, status_mismatches)		\
+	X(FAULTS_INJECTED, faults_injected)		\
+	X(UNVERIFIED_SECTORS, unverified_sectors)	\
+	X(LAST_MISMATCH, last_mismatch_sector)
+
+/* Values of the first field, <state>. */
+#define VERIFY_STATES(X)				\
+	X(OK, ok)					\
+	X(MISMATCH, mismatch)				\
+	X(HALTED, halted)
+
+/* on_mismatch policies, in the order of enum verify_policy. */
+#define VERIFY_POLICIES(X)				\
+	X(LOG, log)					\
+	X(ERROR, error)					\
+	X(REFERENCE, reference)				\
+	X(HALT, halt)
+
+#endif
