@@ -40,4 +40,33 @@
 	X(REFERENCE, reference)				\
 	X(HALT, halt)
 
+/*
+ * The enums and name tables built from the lists above.  The builders live
+ * here, next to the lists, so that this is the only file whose macros
+ * checkpatch cannot read (the Makefile says which checks it skips here).
+ */
+#define VERIFY_SCHEMA_NAME(name, str)		#str,
+#define VERIFY_SCHEMA_POLICY(name, str)	VERIFY_##name,
+#define VERIFY_SCHEMA_STAT(name, str)		VERIFY_STAT_##name,
+#define VERIFY_SCHEMA_STATE(name, str)		VERIFY_STATE_##name,
+
+enum verify_policy {
+	VERIFY_POLICIES(VERIFY_SCHEMA_POLICY)
+	VERIFY_NR_POLICIES
+};
+
+/*
+ * Status fields after <state>, in status line order;
+ * VERIFY_STAT_LAST_MISMATCH holds sector + 1, 0 when there was none.
+ */
+enum verify_stat {
+	VERIFY_STATUS_FIELDS(VERIFY_SCHEMA_STAT)
+	VERIFY_NR_STATS
+};
+
+enum verify_state {
+	VERIFY_STATES(VERIFY_SCHEMA_STATE)
+	VERIFY_NR_STATES
+};
+
 #endif

@@ -4,14 +4,12 @@
  */
 #include "dm-verify.h"
 
-#define VERIFY_NAME(name, str) #str,
-
 static const char * const verify_policy_names[] = {
-	VERIFY_POLICIES(VERIFY_NAME)
+	VERIFY_POLICIES(VERIFY_SCHEMA_NAME)
 };
 
 static const char * const verify_state_names[] = {
-	VERIFY_STATES(VERIFY_NAME)
+	VERIFY_STATES(VERIFY_SCHEMA_NAME)
 };
 
 const char *verify_policy_name(enum verify_policy policy)
@@ -66,12 +64,6 @@ int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 	dm_consume_args(as, n);
 	return 0;
 }
-
-#define VERIFY_STATE_ENUM(name, str) VERIFY_STATE_##name,
-
-enum verify_state {
-	VERIFY_STATES(VERIFY_STATE_ENUM)
-};
 
 static const char *verify_state(struct verify_c *vc)
 {

@@ -28,13 +28,6 @@
 #define VERIFY_MAX_EXTENTS	1024
 #define VERIFY_LOG_SIZE		16
 
-#define VERIFY_ENUM(name, str) VERIFY_##name,
-
-enum verify_policy {
-	VERIFY_POLICIES(VERIFY_ENUM)
-	VERIFY_NR_POLICIES
-};
-
 /* Bits in verify_c.flags */
 enum {
 	VERIFY_HALTED,		/* policy halt tripped: fail every bio */
@@ -51,18 +44,6 @@ struct verify_mismatch {
 	unsigned int nr_bytes;
 	u8 data[VERIFY_DIFF_BYTES];
 	u8 ref[VERIFY_DIFF_BYTES];
-};
-
-/*
- * Status fields after <state>, in the order the status line reports them
- * (dm-verify-schema.h); VERIFY_STAT_LAST_MISMATCH holds sector + 1, 0 when
- * there was none.
- */
-#define VERIFY_STAT_ENUM(name, str) VERIFY_STAT_##name,
-
-enum verify_stat {
-	VERIFY_STATUS_FIELDS(VERIFY_STAT_ENUM)
-	VERIFY_NR_STATS
 };
 
 /* Reference and write-copy pages; see dm-verify-pages.c. */
