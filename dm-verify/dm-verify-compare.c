@@ -97,9 +97,112 @@ static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 	for (i = 0; i < d->nr_skip; i++) {
 		d->skip[i].start -= io->sector;
 		d->skip[i].end -= io->sector;
-		atomic64_add(d->skip[i].end - d->skip[i].start,
-			     &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
 	}
+}
+
+static void verify_count_skipped(struct verify_io *io,
+				 const struct verify_diff *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_skip; i++)
+		atomic64_add(d->skip[i].end - d->skip[i].start,
+			     &io->vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
+}
+
+/* Forget what a comparison found, keeping which ranges it skips. */
+static void verify_diff_restart(struct verify_diff *d)
+{
+	struct verify_diff skips = *d;
+
+	verify_diff_init(d);
+	memcpy(d->skip, skips.skip, sizeof(d->skip));
+	d->nr_skip = skips.nr_skip;
+}
+
+/*
+ * Compare the data leg's payload, in the caller's pages (the bio dm handed
+ * us was never submitted, so its iterator still spans the whole range), with
+ * the reference pages.  Never sleeps.
+ */
+static void verify_diff_payload(struct verify_io *io, struct verify_diff *d)
+{
+	struct bio *bio = io->bio, *ref = io->ref_bio;
+	struct bvec_iter it = bio->bi_iter;
+	struct bvec_iter rit = { .bi_size = it.bi_size };
+	u64 pos = 0;
+
+	while (it.bi_size) {
+		struct bio_vec a = bio_iter_iovec(bio, it);
+		struct bio_vec b = bio_iter_iovec(ref, rit);
+		unsigned int len = min(a.bv_len, b.bv_len);
+		u8 *pa = bvec_kmap_local(&a);
+		u8 *pb = bvec_kmap_local(&b);
+
+		verify_diff_chunk(d, pa, pb, pos, len);
+		kunmap_local(pb);
+		kunmap_local(pa);
+		bio_advance_iter_single(bio, &it, len);
+		bio_advance_iter_single(ref, &rit, len);
+		pos += len;
+	}
+}
+
+/*
+ * The caller's pages differ from the reference, but they need not hold what
+ * the device returned: iovecs that alias one buffer, two reads into one
+ * buffer, or a thread writing its buffer during its own read all change
+ * them, and no user may cause a report about correct data.  So read the
+ * data leg again, a page at a time into a private page, while the range is
+ * still tracked (no write can reach it), and let that copy decide.  Rare, so
+ * slow is fine; one page from a reserve of one keeps it going under memory
+ * pressure.  Sleeps: only from the bio's own work item, never below another
+ * bio's submission (current->bio_list would hold the re-read back).
+ */
+static int verify_diff_reread(struct verify_io *io, struct verify_diff *d)
+{
+	struct verify_c *vc = io->vc;
+	struct bio *ref = io->ref_bio;
+	struct bvec_iter rit = { .bi_size = io->bio->bi_iter.bi_size };
+	struct bio_vec bvec;
+	struct page *page;
+	struct bio bio;
+	u64 pos = 0;
+	int r = 0;
+
+	mutex_lock(&vc->pages.reread_lock);
+	page = mempool_alloc(&vc->pages.reread, GFP_NOIO);
+	while (rit.bi_size) {
+		unsigned int chunk = min_t(unsigned int, rit.bi_size, PAGE_SIZE);
+		unsigned int done = 0;
+		u8 *p;
+
+		bio_init(&bio, verify_data_bdev(vc), &bvec, 1,
+			 REQ_OP_READ | REQ_SYNC);
+		bio.bi_iter.bi_sector = vc->data_start + io->sector +
+					(pos >> SECTOR_SHIFT);
+		__bio_add_page(&bio, page, chunk, 0);
+		r = submit_bio_wait(&bio);
+		bio_uninit(&bio);
+		if (r)
+			break;
+		p = kmap_local_page(page);
+		while (done < chunk) {
+			struct bio_vec b = bio_iter_iovec(ref, rit);
+			unsigned int len = min(b.bv_len, chunk - done);
+			u8 *pb = bvec_kmap_local(&b);
+
+			verify_diff_chunk(d, p + done, pb, pos + done, len);
+			kunmap_local(pb);
+			bio_advance_iter_single(ref, &rit, len);
+			done += len;
+		}
+		kunmap_local(p);
+		pos += chunk;
+	}
+	mempool_free(page, &vc->pages.reread);
+	mutex_unlock(&vc->pages.reread_lock);
+	return r;
 }
 
 static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
@@ -134,56 +237,66 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 }
 
 /*
- * Compare the data leg's payload, in the caller's pages (the bio dm handed
- * us was never submitted, so its iterator still spans the whole range), with
- * the reference pages.  Runs from the workqueue, as a 1 MiB compare is too
- * long for completion context, unless the read is at most
- * inline_compare_max bytes.  Never sleeps.
+ * Compare a read's legs.  Runs from the workqueue with @can_sleep, as a
+ * 1 MiB compare is too long for completion context, unless the read is at
+ * most inline_compare_max bytes.  Returns false, having changed nothing,
+ * when the caller's pages differ and only a re-read (which sleeps) can tell
+ * whether the device does: call again with @can_sleep.
  */
-blk_status_t verify_compare(struct verify_io *io)
+bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 {
 	struct verify_c *vc = io->vc;
 	struct bio *bio = io->bio, *ref = io->ref_bio;
-	struct bvec_iter it = bio->bi_iter;
-	struct bvec_iter rit = { .bi_size = it.bi_size };
+	struct bvec_iter it, rit = {};
 	struct verify_diff d;
-	u64 pos = 0;
+	int r;
 
+	*status = BLK_STS_OK;
 	verify_diff_prepare(io, &d);
-	while (it.bi_size) {
-		struct bio_vec a = bio_iter_iovec(bio, it);
-		struct bio_vec b = bio_iter_iovec(ref, rit);
-		unsigned int len = min(a.bv_len, b.bv_len);
-		u8 *pa = bvec_kmap_local(&a);
-		u8 *pb = bvec_kmap_local(&b);
-
-		verify_diff_chunk(&d, pa, pb, pos, len);
-		kunmap_local(pb);
-		kunmap_local(pa);
-		bio_advance_iter_single(bio, &it, len);
-		bio_advance_iter_single(ref, &rit, len);
-		pos += len;
+	verify_diff_payload(io, &d);
+	if (d.first != U64_MAX) {
+		if (!can_sleep)
+			return false;
+		verify_diff_restart(&d);
+		r = verify_diff_reread(io, &d);
+		if (r) {
+			/* Neither copy can be trusted: compare nothing. */
+			DMWARN_LIMIT("%s: re-read of sector %llu+%u failed (%d): not verified",
+				     dm_table_device_name(vc->ti->table),
+				     (unsigned long long)io->sector,
+				     io->nr_sectors, r);
+			atomic64_add(io->nr_sectors,
+				     &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
+			return true;
+		}
+		if (d.first == U64_MAX)
+			DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
+				     dm_table_device_name(vc->ti->table),
+				     (unsigned long long)io->sector,
+				     io->nr_sectors);
 	}
+	verify_count_skipped(io, &d);
 	if (d.first == U64_MAX)
-		return BLK_STS_OK;
+		return true;
 
 	verify_record_mismatch(io, &d);
 	verify_raise_event(vc);
 
 	switch (READ_ONCE(vc->policy)) {
 	case VERIFY_ERROR:
-		return BLK_STS_IOERR;
+		*status = BLK_STS_IOERR;
+		break;
 	case VERIFY_REFERENCE:
 		it = bio->bi_iter;
-		rit.bi_idx = 0;
-		rit.bi_bvec_done = 0;
 		rit.bi_size = it.bi_size;
 		bio_copy_data_iter(bio, &it, ref, &rit);
-		return BLK_STS_OK;
+		break;
 	case VERIFY_HALT:
 		set_bit(VERIFY_HALTED, &vc->flags);
-		return BLK_STS_IOERR;
+		*status = BLK_STS_IOERR;
+		break;
 	default:
-		return BLK_STS_OK;
+		break;
 	}
+	return true;
 }

@@ -1,154 +1,207 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Bounded sorted set of sector ranges; see dm-verify-extents.h.
+ * Growing set of disjoint sector ranges; see dm-verify-extents.h.
  */
 #include "dm-verify-extents.h"
 
-#include <linux/string.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
 
-void verify_extents_init(struct verify_extents *s, struct verify_extent *buf,
-			 unsigned int max)
+int verify_extents_init(struct verify_extents *s, unsigned long max)
 {
-	s->ext = buf;
+	s->root = RB_ROOT;
+	s->nr = 0;
 	s->max = max;
-	s->nr = 0;
+	s->sectors = 0;
 	s->merges = 0;
+	s->spare = kmalloc(sizeof(*s->spare), GFP_KERNEL);
+	return s->spare ? 0 : -ENOMEM;
 }
 
-void verify_extents_clear(struct verify_extents *s)
+void verify_extents_destroy(struct verify_extents *s)
 {
+	struct verify_range *r, *tmp;
+
+	rbtree_postorder_for_each_entry_safe(r, tmp, &s->root, node)
+		kfree(r);
+	kfree(s->spare);
+	s->root = RB_ROOT;
+	s->spare = NULL;
 	s->nr = 0;
+	s->sectors = 0;
 }
 
-/* Index of the first range whose end is past @sector (or touches it). */
-static unsigned int verify_extents_find(const struct verify_extents *s,
-					sector_t sector, bool touching)
+static struct verify_range *verify_range_of(struct rb_node *node)
 {
-	unsigned int lo = 0, hi = s->nr;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		sector_t end = s->ext[mid].end;
-
-		if (end > sector || (touching && end == sector))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return node ? rb_entry(node, struct verify_range, node) : NULL;
 }
 
-static void verify_extents_delete(struct verify_extents *s, unsigned int i,
-				  unsigned int n)
+/* First range whose end is past @sector (or, if @touching, reaches it). */
+static struct verify_range *verify_extents_find(const struct verify_extents *s,
+						sector_t sector, bool touching)
 {
-	memmove(&s->ext[i], &s->ext[i + n],
-		(s->nr - i - n) * sizeof(s->ext[0]));
-	s->nr -= n;
-}
+	struct rb_node *n = s->root.rb_node;
+	struct verify_range *found = NULL, *r;
 
-static void verify_extents_insert(struct verify_extents *s, unsigned int i,
-				  sector_t start, sector_t end)
-{
-	memmove(&s->ext[i + 1], &s->ext[i], (s->nr - i) * sizeof(s->ext[0]));
-	s->ext[i].start = start;
-	s->ext[i].end = end;
-	s->nr++;
-}
-
-/*
- * The set is full: merge the two neighbours with the smallest gap.  This
- * only adds sectors to the set, which is the safe direction.
- */
-static void verify_extents_squeeze(struct verify_extents *s)
-{
-	unsigned int i, best = 0;
-	sector_t gap, best_gap = (sector_t)-1;
-
-	for (i = 0; i + 1 < s->nr; i++) {
-		gap = s->ext[i + 1].start - s->ext[i].end;
-		if (gap < best_gap) {
-			best_gap = gap;
-			best = i;
+	while (n) {
+		r = verify_range_of(n);
+		if (r->e.end > sector || (touching && r->e.end == sector)) {
+			found = r;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
 		}
 	}
-	s->ext[best].end = s->ext[best + 1].end;
-	verify_extents_delete(s, best + 1, 1);
-	s->merges++;
+	return found;
+}
+
+static struct verify_range *verify_range_next(struct verify_range *r)
+{
+	return verify_range_of(rb_next(&r->node));
+}
+
+/* A new range, or NULL: never sleeps, never dips into reserves. */
+static struct verify_range *verify_range_alloc(struct verify_extents *s)
+{
+	struct verify_range *r = NULL;
+
+	if (!s->max || s->nr < s->max)
+		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
+	if (!r && !s->nr) {
+		/* The spare is there whenever the set is empty. */
+		r = s->spare;
+		s->spare = NULL;
+	}
+	return r;
+}
+
+static void verify_range_free(struct verify_extents *s, struct verify_range *r)
+{
+	rb_erase(&r->node, &s->root);
+	s->nr--;
+	s->sectors -= r->e.end - r->e.start;
+	if (!s->spare)
+		s->spare = r;
+	else
+		kfree(r);
+}
+
+/* Link @r, which overlaps no range, into the tree. */
+static void verify_range_insert(struct verify_extents *s, struct verify_range *r)
+{
+	struct rb_node **link = &s->root.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (r->e.start < verify_range_of(parent)->e.start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&r->node, parent, link);
+	rb_insert_color(&r->node, &s->root);
+	s->nr++;
+	s->sectors += r->e.end - r->e.start;
 }
 
 void verify_extents_add(struct verify_extents *s, sector_t start, sector_t end)
 {
-	unsigned int i, j;
+	struct verify_range *r, *next, *prev;
 
-	if (start >= end || !s->max)
+	if (start >= end)
 		return;
-again:
-	i = verify_extents_find(s, start, true);
-	for (j = i; j < s->nr && s->ext[j].start <= end; j++)
-		;
-	if (j > i) {
-		if (s->ext[i].start < start)
-			start = s->ext[i].start;
-		if (s->ext[j - 1].end > end)
-			end = s->ext[j - 1].end;
-		s->ext[i].start = start;
-		s->ext[i].end = end;
-		verify_extents_delete(s, i + 1, j - i - 1);
-		return;
-	}
-	if (s->nr == s->max) {
-		if (s->max == 1) {
-			/* Only one slot: it must cover both ranges. */
-			if (s->ext[0].start < start)
-				start = s->ext[0].start;
-			if (s->ext[0].end > end)
-				end = s->ext[0].end;
-			s->ext[0].start = start;
-			s->ext[0].end = end;
-			s->merges++;
-			return;
+	r = verify_extents_find(s, start, true);
+	if (r && r->e.start <= end) {
+		/* Grow @r over [start, end) and swallow what it now reaches. */
+		if (start < r->e.start) {
+			s->sectors += r->e.start - start;
+			r->e.start = start;
 		}
-		verify_extents_squeeze(s);
-		goto again;
+		while ((next = verify_range_next(r)) && next->e.start <= end) {
+			if (next->e.end > end)
+				end = next->e.end;
+			verify_range_free(s, next);
+		}
+		if (end > r->e.end) {
+			s->sectors += end - r->e.end;
+			r->e.end = end;
+		}
+		return;
 	}
-	verify_extents_insert(s, i, start, end);
+	next = r;
+	r = verify_range_alloc(s);
+	if (r) {
+		r->e.start = start;
+		r->e.end = end;
+		verify_range_insert(s, r);
+		return;
+	}
+	/*
+	 * No range to be had, and the set is not empty: widen the nearer
+	 * neighbour over the gap, which only adds sectors to the set.
+	 */
+	prev = next ? verify_range_of(rb_prev(&next->node)) :
+		      verify_range_of(rb_last(&s->root));
+	if (prev && (!next || start - prev->e.end <= next->e.start - end)) {
+		s->sectors += end - prev->e.end;
+		prev->e.end = end;
+	} else {
+		s->sectors += next->e.start - start;
+		next->e.start = start;
+	}
+	s->merges++;
 }
 
 void verify_extents_remove(struct verify_extents *s, sector_t start,
 			   sector_t end)
 {
-	unsigned int i;
-	struct verify_extent *e;
+	struct verify_range *r, *next, *split;
 
 	if (start >= end)
 		return;
-again:
-	i = verify_extents_find(s, start, false);
-	while (i < s->nr && s->ext[i].start < end) {
-		e = &s->ext[i];
-		if (e->start < start && e->end > end) {
-			/* Splitting needs a slot; when full, keep the range. */
-			if (s->nr == s->max) {
-				if (s->max < 2)
-					return;
-				verify_extents_squeeze(s);
-				goto again;
+	for (r = verify_extents_find(s, start, false); r && r->e.start < end;
+	     r = next) {
+		next = verify_range_next(r);
+		if (r->e.start < start && r->e.end > end) {
+			split = verify_range_alloc(s);
+			if (!split) {
+				/* Keep the range whole: the safe side. */
+				s->merges++;
+				return;
 			}
-			verify_extents_insert(s, i + 1, end, e->end);
-			e->end = start;
+			split->e.start = end;
+			split->e.end = r->e.end;
+			s->sectors -= r->e.end - start;
+			r->e.end = start;
+			verify_range_insert(s, split);
 			return;
 		}
-		if (e->end > end) {
-			e->start = end;
+		if (r->e.end > end) {
+			s->sectors -= end - r->e.start;
+			r->e.start = end;
 			return;
 		}
-		if (e->start < start) {
-			e->end = start;
-			i++;
+		if (r->e.start < start) {
+			s->sectors -= r->e.end - start;
+			r->e.end = start;
 			continue;
 		}
-		verify_extents_delete(s, i, 1);
+		verify_range_free(s, r);
 	}
+}
+
+/*
+ * Hand every range of @src to @dst, which must be empty; @src ends empty.
+ * The spares swap too, as only an empty set needs one.
+ */
+void verify_extents_move(struct verify_extents *dst, struct verify_extents *src)
+{
+	swap(dst->root, src->root);
+	swap(dst->spare, src->spare);
+	swap(dst->nr, src->nr);
+	swap(dst->sectors, src->sectors);
+	swap(dst->merges, src->merges);
 }
 
 /*
@@ -160,29 +213,27 @@ unsigned int verify_extents_query(const struct verify_extents *s,
 				  sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max)
 {
-	unsigned int i, n = 0;
+	struct verify_range *r;
+	unsigned int n = 0;
 
 	if (!max)
 		return 0;
-	for (i = verify_extents_find(s, start, false);
-	     i < s->nr && s->ext[i].start < end; i++) {
+	for (r = verify_extents_find(s, start, false); r && r->e.start < end;
+	     r = verify_range_next(r)) {
 		if (n == max) {
 			out[n - 1].end = end;
 			break;
 		}
-		out[n].start = s->ext[i].start > start ? s->ext[i].start : start;
-		out[n].end = s->ext[i].end < end ? s->ext[i].end : end;
+		out[n].start = r->e.start > start ? r->e.start : start;
+		out[n].end = r->e.end < end ? r->e.end : end;
 		n++;
 	}
 	return n;
 }
 
-sector_t verify_extents_sectors(const struct verify_extents *s)
+/* The range after @r, or the first one if @r is NULL; NULL at the end. */
+const struct verify_range *verify_extents_next(const struct verify_extents *s,
+					       const struct verify_range *r)
 {
-	sector_t total = 0;
-	unsigned int i;
-
-	for (i = 0; i < s->nr; i++)
-		total += s->ext[i].end - s->ext[i].start;
-	return total;
+	return verify_range_of(r ? rb_next(&r->node) : rb_first(&s->root));
 }

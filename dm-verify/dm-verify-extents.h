@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A bounded set of sector ranges, kept sorted and disjoint.
+ * A set of sector ranges, kept disjoint in an rb-tree that grows as needed.
  *
  * dm-verify uses it for the regions whose content is undefined (failed or
- * discarded writes).  When the set is full it merges neighbours, so it only
- * ever grows a range: a sector may be skipped that could have been compared,
- * but a sector that must be skipped is never compared.  No locking and no
- * allocation here: the caller owns both, and userspace unit tests build this
- * file unchanged.
+ * discarded writes), which must not be compared.  Ranges are allocated with
+ * GFP_NOWAIT, as the set changes under a spinlock in completion context.
+ * When a range cannot be had (no memory, or @max ranges held), the set
+ * widens a neighbour instead, so it only ever errs by skipping a sector that
+ * could have been compared, never by comparing one that must be skipped;
+ * @merges counts those widenings.  One spare range, kept while the set is
+ * empty, means the first range never fails.  No locking here: the caller
+ * owns it, and userspace unit tests build this file unchanged.
  */
 #ifndef DM_VERIFY_EXTENTS_H
 #define DM_VERIFY_EXTENTS_H
 
+#include <linux/rbtree.h>
 #include <linux/types.h>
 
 struct verify_extent {
@@ -19,22 +23,30 @@ struct verify_extent {
 	sector_t end;		/* exclusive */
 };
 
-struct verify_extents {
-	struct verify_extent *ext;
-	unsigned int nr;
-	unsigned int max;
-	unsigned int merges;	/* times the set was full and merged ranges */
+struct verify_range {
+	struct rb_node node;
+	struct verify_extent e;
 };
 
-void verify_extents_init(struct verify_extents *s, struct verify_extent *buf,
-			 unsigned int max);
-void verify_extents_clear(struct verify_extents *s);
+struct verify_extents {
+	struct rb_root root;
+	struct verify_range *spare;
+	unsigned long nr;	/* ranges held */
+	unsigned long max;	/* most ranges to hold; 0: no limit */
+	sector_t sectors;	/* sectors held */
+	u64 merges;		/* ranges widened for want of a new range */
+};
+
+int verify_extents_init(struct verify_extents *s, unsigned long max);
+void verify_extents_destroy(struct verify_extents *s);
 void verify_extents_add(struct verify_extents *s, sector_t start, sector_t end);
 void verify_extents_remove(struct verify_extents *s, sector_t start,
 			   sector_t end);
+void verify_extents_move(struct verify_extents *dst, struct verify_extents *src);
 unsigned int verify_extents_query(const struct verify_extents *s,
 				  sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max);
-sector_t verify_extents_sectors(const struct verify_extents *s);
+const struct verify_range *verify_extents_next(const struct verify_extents *s,
+					       const struct verify_range *r);
 
 #endif

@@ -25,11 +25,16 @@ void verify_pages_init(struct verify_c *vc)
 	spin_lock_init(&vc->pages.lock);
 	INIT_LIST_HEAD(&vc->pages.free);
 	mutex_init(&vc->pages.reserve_lock);
+	mutex_init(&vc->pages.reread_lock);
 }
 
 int verify_pages_create(struct verify_c *vc)
 {
-	return mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
+	int r = mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
+
+	if (!r)
+		r = mempool_init_page_pool(&vc->pages.reread, 1, 0);
+	return r;
 }
 
 void verify_pages_destroy(struct verify_c *vc)
@@ -42,6 +47,7 @@ void verify_pages_destroy(struct verify_c *vc)
 	}
 	vc->pages.nr = 0;
 	mempool_exit(&vc->pages.reserve);
+	mempool_exit(&vc->pages.reread);
 }
 
 /* Up to @want pages from the free list onto @list; returns how many. */

@@ -25,7 +25,10 @@
 	X(STATUS_MISMATCHES, status_mismatches)		\
 	X(FAULTS_INJECTED, faults_injected)		\
 	X(UNVERIFIED_SECTORS, unverified_sectors)	\
-	X(LAST_MISMATCH, last_mismatch_sector)
+	X(LAST_MISMATCH, last_mismatch_sector)		\
+	X(UNVERIFIED_RANGES, unverified_ranges)		\
+	X(UNVERIFIED_SPAN, unverified_span)		\
+	X(UNVERIFIED_MERGES, unverified_merges)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

@@ -77,9 +77,19 @@ static const char *verify_state(struct verify_c *vc)
 	return verify_state_names[state];
 }
 
-static unsigned long long verify_stat(atomic64_t *v)
+/* The status fields' values; the undefined-range ones are read under the lock. */
+static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 {
-	return (unsigned long long)atomic64_read(v);
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < VERIFY_NR_STATS; i++)
+		val[i] = atomic64_read(&vc->stats[i]);
+	spin_lock_irqsave(&vc->lock, flags);
+	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
+	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
+	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
+	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
 /* Feature args that recreate this target, rules included. */
@@ -123,25 +133,26 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
  * VERIFY_STATUS_FIELDS in dm-verify-schema.h:
  * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
  * <mismatched_sectors> <status_mismatches> <faults_injected>
- * <unverified_sectors> <last_mismatch_sector>
+ * <unverified_sectors> <last_mismatch_sector> <unverified_ranges>
+ * <unverified_span> <unverified_merges>
  */
 void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen)
 {
 	struct verify_c *vc = ti->private;
 	enum verify_policy policy = READ_ONCE(vc->policy);
-	unsigned long long val;
+	u64 val[VERIFY_NR_STATS];
 	unsigned int sz = 0, i;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
+		verify_stats_snapshot(vc, val);
 		DMEMIT("%s", verify_state(vc));
 		for (i = 0; i < VERIFY_NR_STATS; i++) {
-			val = verify_stat(&vc->stats[i]);
 			if (i != VERIFY_STAT_LAST_MISMATCH)
-				DMEMIT(" %llu", val);
-			else if (val)
-				DMEMIT(" %llu", val - 1);
+				DMEMIT(" %llu", (unsigned long long)val[i]);
+			else if (val[i])
+				DMEMIT(" %llu", (unsigned long long)val[i] - 1);
 			else
 				DMEMIT(" -");
 		}
@@ -178,6 +189,7 @@ static void verify_reset(struct verify_c *vc)
 	spin_lock_irqsave(&vc->lock, flags);
 	memset(vc->log, 0, sizeof(vc->log));
 	vc->log_seq = 0;
+	vc->unverified.merges = 0;
 	spin_unlock_irqrestore(&vc->lock, flags);
 
 	clear_bit(VERIFY_HALTED, &vc->flags);
@@ -201,24 +213,14 @@ static void verify_emit_bytes(char *result, unsigned int maxlen,
 static void verify_emit_log(struct verify_c *vc, char *result,
 			    unsigned int maxlen)
 {
-	struct verify_mismatch *log, *m;
+	struct verify_mismatch *m;
 	unsigned int sz = 0, i, n;
 	unsigned long flags;
-	u64 seq;
 
-	log = kmalloc_array(VERIFY_LOG_SIZE, sizeof(*log), GFP_KERNEL);
-	if (!log) {
-		DMEMIT("error: out of memory\n");
-		return;
-	}
 	spin_lock_irqsave(&vc->lock, flags);
-	memcpy(log, vc->log, sizeof(vc->log));
-	seq = vc->log_seq;
-	spin_unlock_irqrestore(&vc->lock, flags);
-
-	n = min_t(u64, seq, VERIFY_LOG_SIZE);
+	n = min_t(u64, vc->log_seq, VERIFY_LOG_SIZE);
 	for (i = 0; i < n; i++) {
-		m = &log[(seq - n + i) % VERIFY_LOG_SIZE];
+		m = &vc->log[(vc->log_seq - n + i) % VERIFY_LOG_SIZE];
 		DMEMIT("%llu %llu %u %u %llu+%u data=", m->seq,
 		       (unsigned long long)m->sector, m->offset, m->bad_sectors,
 		       (unsigned long long)m->bio_sector, m->bio_sectors);
@@ -227,7 +229,40 @@ static void verify_emit_log(struct verify_c *vc, char *result,
 		verify_emit_bytes(result, maxlen, &sz, m->ref, m->nr_bytes);
 		DMEMIT("\n");
 	}
-	kfree(log);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/* Room one more "<start> <end>\n" or "more <sector>\n" line needs. */
+#define VERIFY_RANGE_LINE	48
+
+/*
+ * The undefined ranges inside [@start, @end), in target sectors, one
+ * "<start> <end>" line each (end exclusive).  When the buffer is full the
+ * last line is "more <sector>": ask again from there.
+ */
+static void verify_emit_unverified(struct verify_c *vc, sector_t start,
+				   sector_t end, char *result,
+				   unsigned int maxlen)
+{
+	const struct verify_range *r = NULL;
+	unsigned int sz = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	while ((r = verify_extents_next(&vc->unverified, r)) &&
+	       r->e.start < end) {
+		if (r->e.end <= start)
+			continue;
+		if (maxlen - sz < 2 * VERIFY_RANGE_LINE) {
+			DMEMIT("more %llu\n", (unsigned long long)
+			       max(r->e.start, start));
+			break;
+		}
+		DMEMIT("%llu %llu\n",
+		       (unsigned long long)max(r->e.start, start),
+		       (unsigned long long)min(r->e.end, end));
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
 /* One line per rule: <id> <hits> <matches> <rule words> */
@@ -312,6 +347,7 @@ static int verify_fault_message(struct verify_c *vc, unsigned int argc,
  * Messages:
  *   reset                 zero the counters, clear the log and the halted state
  *   mismatches            print the recent-mismatch log
+ *   unverified [<start> <end>]  list the undefined ranges (not compared)
  *   on_mismatch <policy>  log, error, reference or halt
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
@@ -319,6 +355,7 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		   char *result, unsigned int maxlen)
 {
 	struct verify_c *vc = ti->private;
+	unsigned long long start, end;
 	enum verify_policy policy;
 
 	if (argc == 1 && !strcasecmp(argv[0], "reset")) {
@@ -327,6 +364,20 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 	}
 	if (argc == 1 && !strcasecmp(argv[0], "mismatches")) {
 		verify_emit_log(vc, result, maxlen);
+		return 1;
+	}
+	if (argc == 1 && !strcasecmp(argv[0], "unverified")) {
+		verify_emit_unverified(vc, 0, ti->len, result, maxlen);
+		return 1;
+	}
+	if (argc == 3 && !strcasecmp(argv[0], "unverified")) {
+		if (kstrtoull(argv[1], 10, &start) ||
+		    kstrtoull(argv[2], 10, &end) || start >= end) {
+			DMERR("%s: unverified: expected <start> <end>, start below end",
+			      dm_table_device_name(ti->table));
+			return -EINVAL;
+		}
+		verify_emit_unverified(vc, start, end, result, maxlen);
 		return 1;
 	}
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))

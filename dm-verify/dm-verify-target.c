@@ -40,6 +40,16 @@ module_param(inline_issue_max, uint, 0644);
 MODULE_PARM_DESC(inline_issue_max,
 		 "Copy and submit the reference leg of bios up to this many bytes in the submitter's context (default 65536, 0: always on the workqueue)");
 
+/*
+ * Each undefined range costs one 64-byte allocation; beyond this many, the
+ * nearest ranges are merged (counted in status) rather than the kernel's
+ * memory spent without bound by a workload's discards.
+ */
+static unsigned long max_unverified_ranges = 1UL << 20;
+module_param(max_unverified_ranges, ulong, 0644);
+MODULE_PARM_DESC(max_unverified_ranges,
+		 "Most undefined ranges one target tracks exactly, read at table load (default 1048576, 64 MiB; 0: no limit)");
+
 static bool verify_overlap(const struct verify_io *a, const struct verify_io *b)
 {
 	return a->sector < b->sector + b->nr_sectors &&
@@ -208,8 +218,10 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 static void verify_read_work(struct work_struct *work)
 {
 	struct verify_io *io = container_of(work, struct verify_io, work.work);
+	blk_status_t status;
 
-	verify_finish(io, verify_compare(io));
+	verify_compare(io, true, &status);
+	verify_finish(io, status);
 }
 
 /* Both legs are done; runs in completion context, so it must not sleep. */
@@ -218,7 +230,13 @@ static void verify_legs_done(struct verify_io *io)
 	struct verify_c *vc = io->vc;
 	bool both = io->ref_bio && io->data_bio;
 
-	if (both && io->data_status != io->ref_status) {
+	/*
+	 * Readahead may fail on one leg without a lost error: dm fails it
+	 * at once while a dm leg is suspended (lvextend, snapshots).  Such a
+	 * read is only unverified (counted below).
+	 */
+	if (both && io->data_status != io->ref_status &&
+	    !(io->op == VERIFY_OP_READ && (io->bio->bi_opf & REQ_RAHEAD))) {
 		verify_log_status_mismatch(io);
 		if (READ_ONCE(vc->policy) == VERIFY_HALT)
 			set_bit(VERIFY_HALTED, &vc->flags);
@@ -227,11 +245,17 @@ static void verify_legs_done(struct verify_io *io)
 
 	if (io->op == VERIFY_OP_READ && io->ref_bio) {
 		if (both && !io->data_status && !io->ref_status) {
-			/* Already on this bio's work item: no second hop. */
-			if (io->nr_sectors << SECTOR_SHIFT <=
-			    READ_ONCE(inline_compare_max) ||
-			    (in_task() && current_work() == &io->work.work)) {
-				verify_finish(io, verify_compare(io));
+			blk_status_t status;
+
+			/*
+			 * Already on this bio's work item: no second hop, but
+			 * no sleep either, as we may be below a submission.
+			 */
+			if ((io->nr_sectors << SECTOR_SHIFT <=
+			     READ_ONCE(inline_compare_max) ||
+			     (in_task() && current_work() == &io->work.work)) &&
+			    verify_compare(io, false, &status)) {
+				verify_finish(io, status);
 				return;
 			}
 			INIT_WORK(&io->work.work, verify_read_work);
@@ -448,7 +472,7 @@ static DEFINE_MUTEX(verify_instances_lock);
 static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
 {
 	return dm_table_get_md(a->ti->table) == dm_table_get_md(b->ti->table) &&
-	       a->ti->begin == b->ti->begin && a->ti->len == b->ti->len &&
+	       a->ti->begin == b->ti->begin &&
 	       a->data_dev->bdev == b->data_dev->bdev &&
 	       a->data_start == b->data_start &&
 	       !a->ref_dev == !b->ref_dev &&
@@ -460,7 +484,11 @@ static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
  * Take over what the table we replace knew: above all which regions are
  * not comparable, or a reload after a failed write would turn into a false
  * mismatch.  Counters, the mismatch log and the halted state carry over
- * too, so a reload is not a silent reset.
+ * too, so a reload is not a silent reset.  The length may change (both legs
+ * grown or shrunk): the ranges are clipped to the new one, and what a grow
+ * adds is unverified until written, as nothing made both legs equal there
+ * (lvextend hands out whatever the new extents held).  The old table
+ * must be suspended, so that nothing changes its state as we copy it.
  */
 static void verify_take_over(struct verify_c *vc)
 {
@@ -470,13 +498,16 @@ static void verify_take_over(struct verify_c *vc)
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
-		if (old == vc || !old->resumed || !verify_same_mapping(vc, old))
+		if (old == vc || !old->resumed || !verify_same_mapping(vc, old) ||
+		    !dm_suspended(old->ti))
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
-		memcpy(vc->unverified_buf, old->unverified_buf,
-		       old->unverified.nr * sizeof(*vc->unverified_buf));
-		vc->unverified.nr = old->unverified.nr;
-		vc->unverified.merges = old->unverified.merges;
+		verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
+		verify_extents_move(&vc->unverified, &old->unverified);
+		/* What a grow adds was never written through us on both legs. */
+		if (vc->ti->len > old->ti->len)
+			verify_extents_add(&vc->unverified, old->ti->len,
+					   vc->ti->len);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
@@ -531,7 +562,7 @@ static void verify_dtr(struct dm_target *ti)
 	verify_pages_destroy(vc);
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
-	kvfree(vc->unverified_buf);
+	verify_extents_destroy(&vc->unverified);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -694,15 +725,11 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r)
 		goto bad;
 
-	vc->unverified_buf = kvcalloc(VERIFY_MAX_EXTENTS,
-				      sizeof(*vc->unverified_buf), GFP_KERNEL);
-	if (!vc->unverified_buf) {
+	r = verify_extents_init(&vc->unverified, READ_ONCE(max_unverified_ranges));
+	if (r) {
 		ti->error = "Cannot allocate range tracking";
-		r = -ENOMEM;
 		goto bad;
 	}
-	verify_extents_init(&vc->unverified, vc->unverified_buf,
-			    VERIFY_MAX_EXTENTS);
 
 	r = bioset_init(&vc->ref_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
 	if (!r)

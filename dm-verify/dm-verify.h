@@ -25,7 +25,6 @@
 #define VERIFY_MAX_IO_ORDER	ilog2(VERIFY_MAX_IO_PAGES)
 /* Freed reference pages kept for reuse by one target (8 MiB). */
 #define VERIFY_CACHE_PAGES	2048
-#define VERIFY_MAX_EXTENTS	1024
 #define VERIFY_LOG_SIZE		16
 
 /* Bits in verify_c.flags */
@@ -53,6 +52,8 @@ struct verify_pages {
 	unsigned int nr;
 	mempool_t reserve;
 	struct mutex reserve_lock;	/* one bio at a time waits on @reserve */
+	mempool_t reread;		/* one page: see verify_diff_reread() */
+	struct mutex reread_lock;
 };
 
 struct verify_c {
@@ -80,7 +81,6 @@ struct verify_c {
 	spinlock_t lock;
 	struct list_head inflight;
 	struct verify_extents unverified;
-	struct verify_extent *unverified_buf;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
@@ -125,7 +125,7 @@ static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 /* dm-verify-compare.c */
 void verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
 void verify_free_legs(struct verify_io *io);
-blk_status_t verify_compare(struct verify_io *io);
+bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void verify_log_status_mismatch(struct verify_io *io);
 void verify_raise_event(struct verify_c *vc);
 

@@ -29,55 +29,84 @@ static u64 rnd(void)
 	return rng_state;
 }
 
+/* Walks the set: ranges in order, disjoint, counts and total right. */
 static bool well_formed(const struct verify_extents *s)
 {
-	unsigned int i;
+	const struct verify_range *r, *prev = NULL;
+	unsigned long n = 0;
+	sector_t total = 0;
 
-	for (i = 0; i < s->nr; i++) {
-		if (s->ext[i].start >= s->ext[i].end)
+	for (r = verify_extents_next(s, NULL); r; r = verify_extents_next(s, r)) {
+		if (r->e.start >= r->e.end)
 			return false;
-		if (i && s->ext[i - 1].end > s->ext[i].start)
-			return false;
+		if (prev && prev->e.end >= r->e.start)
+			return false;	/* touching ranges must have merged */
+		total += r->e.end - r->e.start;
+		n++;
+		prev = r;
 	}
-	return s->nr <= s->max;
+	return n == s->nr && total == s->sectors && (!s->max || n <= s->max);
 }
 
 static bool in_set(const struct verify_extents *s, sector_t x)
 {
-	unsigned int i;
+	const struct verify_range *r;
 
-	for (i = 0; i < s->nr; i++)
-		if (x >= s->ext[i].start && x < s->ext[i].end)
+	for (r = verify_extents_next(s, NULL); r; r = verify_extents_next(s, r))
+		if (x >= r->e.start && x < r->e.end)
 			return true;
 	return false;
 }
 
+/* The @i-th range (from 0), or a range of 0..0 past the end. */
+static struct verify_extent nth(const struct verify_extents *s, unsigned int i)
+{
+	const struct verify_range *r = verify_extents_next(s, NULL);
+	struct verify_extent none = { 0, 0 };
+
+	while (r && i--)
+		r = verify_extents_next(s, r);
+	return r ? r->e : none;
+}
+
+#ifdef __KERNEL__
+/* The kernel's allocator cannot be made to fail here: skip those checks. */
+static bool shim_kmalloc_fail;
+#define UNIT_ALLOC_FAILS 0
+#else
+bool shim_kmalloc_fail;
+#define UNIT_ALLOC_FAILS 1
+#endif
+
 #define SPACE 512
 
 /*
- * Replay random adds/removes on a bitmap and on the
- * set; the set must cover every sector the bitmap holds, and equal it while
- * no merge was forced by a full set.
+ * Replay random adds/removes on a bitmap and on the set; the set must cover
+ * every sector the bitmap holds, and equal it while no merge was forced (by
+ * @max, or by allocations failing when @fail_every is set).
  */
-static void test_extents_model(unsigned int max, unsigned int rounds)
+static void test_extents_model(unsigned int max, unsigned int rounds,
+			       unsigned int fail_every)
 {
-	struct verify_extent buf[64], q[3];
+	struct verify_extent q[3];
 	struct verify_extents s;
 	static bool model[SPACE];
 	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0;
 
 	memset(model, 0, sizeof(model));
-	verify_extents_init(&s, buf, max);
+	CHECK(!verify_extents_init(&s, max), "init");
 	for (r = 0; r < rounds; r++) {
 		sector_t a = rnd() % SPACE, b = a + 1 + rnd() % 24;
 		bool add = rnd() % 2;
 
 		if (b > SPACE)
 			b = SPACE;
+		shim_kmalloc_fail = fail_every && rnd() % fail_every == 0;
 		if (add)
 			verify_extents_add(&s, a, b);
 		else
 			verify_extents_remove(&s, a, b);
+		shim_kmalloc_fail = false;
 		for (x = a; x < b; x++)
 			model[x] = add;
 		CHECK(well_formed(&s), "malformed, max %u round %u", max, r);
@@ -102,54 +131,115 @@ static void test_extents_model(unsigned int max, unsigned int rounds)
 				qbad++;
 		}
 	}
-	CHECK(!missing, "max %u: %u sectors to skip were dropped", max, missing);
+	CHECK(!missing, "max %u fail %u: %u sectors to skip were dropped", max,
+	      fail_every, missing);
 	CHECK(!extra, "max %u: %u sectors added without a merge", max, extra);
 	CHECK(!qbad, "max %u: %u sectors wrong in queries", max, qbad);
-	if (max >= 64)
-		CHECK(!s.merges, "max %u: unexpected merges %u", max, s.merges);
+	if ((!max || max >= 64) && !fail_every)
+		CHECK(!s.merges, "max %u: unexpected merges %llu", max,
+		      (unsigned long long)s.merges);
+	if (fail_every && UNIT_ALLOC_FAILS)
+		CHECK(s.merges, "fail %u: failed allocations caused no merge",
+		      fail_every);
+	verify_extents_destroy(&s);
+}
+
+/*
+ * Issue 15's case: 4096 discards of 8 sectors, one per MiB over 4 GiB.  A
+ * bounded set (1024 ranges, at 082595d) merged them into ranges covering
+ * 66% of the span, so corruption in the gaps went unreported.  Every range
+ * stays exact now, and a gap is not skipped.
+ */
+static void test_extents_many(void)
+{
+	const sector_t mib = 2048;
+	struct verify_extent q[2];
+	struct verify_extents s;
+	unsigned int i;
+
+	CHECK(!verify_extents_init(&s, 0), "init");
+	for (i = 0; i < 4096; i++)
+		verify_extents_add(&s, i * mib, i * mib + 8);
+	CHECK(s.nr == 4096 && s.sectors == 4096 * 8 && !s.merges,
+	      "4096 discards: %lu ranges, %llu sectors, %llu merges", s.nr,
+	      (unsigned long long)s.sectors, (unsigned long long)s.merges);
+	CHECK(verify_extents_query(&s, 3000 * mib + 100, 3000 * mib + 108, q, 2) == 0,
+	      "a gap between discards is skipped");
+	CHECK(verify_extents_query(&s, 3000 * mib, 3000 * mib + 16, q, 2) == 1 &&
+	      q[0].start == 3000 * mib && q[0].end == 3000 * mib + 8,
+	      "a discarded range is skipped exactly");
+	CHECK(well_formed(&s), "4096 ranges well formed");
+	/* The same with allocations failing: widened, never dropped. */
+	shim_kmalloc_fail = true;
+	verify_extents_add(&s, 5000 * mib, 5000 * mib + 8);
+	shim_kmalloc_fail = false;
+	CHECK(in_set(&s, 5000 * mib) && well_formed(&s), "add without memory");
+	if (UNIT_ALLOC_FAILS)
+		CHECK(s.merges == 1, "add without memory widens a neighbour");
+	verify_extents_destroy(&s);
 }
 
 static void test_extents_edges(void)
 {
-	struct verify_extent buf[4], q[2];
-	struct verify_extents s;
+	struct verify_extents s, t;
+	struct verify_extent q[2];
 	const sector_t top = UINT64_MAX;
 
-	verify_extents_init(&s, buf, 4);
+	CHECK(!verify_extents_init(&s, 4), "init");
 	verify_extents_add(&s, 10, 10);
-	CHECK(s.nr == 0, "zero-length add stored %u", s.nr);
+	CHECK(s.nr == 0, "zero-length add stored %lu", s.nr);
 	verify_extents_add(&s, 20, 10);
-	CHECK(s.nr == 0, "reversed add stored %u", s.nr);
+	CHECK(s.nr == 0, "reversed add stored %lu", s.nr);
 	verify_extents_add(&s, top - 8, top);
-	CHECK(s.nr == 1 && s.ext[0].end == top, "end-of-range add");
+	CHECK(s.nr == 1 && nth(&s, 0).end == top, "end-of-range add");
 	verify_extents_remove(&s, top - 4, top);
-	CHECK(s.nr == 1 && s.ext[0].end == top - 4, "end-of-range remove");
+	CHECK(s.nr == 1 && nth(&s, 0).end == top - 4, "end-of-range remove");
 	CHECK(verify_extents_query(&s, top - 100, top, q, 2) == 1 &&
 	      q[0].start == top - 8 && q[0].end == top - 4, "end-of-range query");
 	verify_extents_add(&s, 0, 5);
 	verify_extents_add(&s, 5, 9);
-	CHECK(s.nr == 2 && s.ext[0].start == 0 && s.ext[0].end == 9,
+	CHECK(s.nr == 2 && nth(&s, 0).start == 0 && nth(&s, 0).end == 9,
 	      "adjacent ranges merge");
 	verify_extents_remove(&s, 3, 4);
-	CHECK(s.nr == 3 && s.ext[0].end == 3 && s.ext[1].start == 4,
+	CHECK(s.nr == 3 && nth(&s, 0).end == 3 && nth(&s, 1).start == 4,
 	      "split in the middle");
-	CHECK(verify_extents_sectors(&s) == 3 + 5 + 4, "sector total %llu",
-	      (unsigned long long)verify_extents_sectors(&s));
-	verify_extents_clear(&s);
-	CHECK(s.nr == 0, "clear");
+	CHECK(s.sectors == 3 + 5 + 4, "sector total %llu",
+	      (unsigned long long)s.sectors);
+	CHECK(well_formed(&s), "well formed");
 
-	/* One slot: everything collapses into a covering range. */
-	verify_extents_init(&s, buf, 1);
+	/* Moving hands everything over and leaves an empty, usable set. */
+	CHECK(!verify_extents_init(&t, 4), "init");
+	verify_extents_move(&t, &s);
+	CHECK(t.nr == 3 && s.nr == 0 && s.sectors == 0 && well_formed(&t),
+	      "move");
+	shim_kmalloc_fail = true;
+	verify_extents_add(&s, 7, 8);
+	shim_kmalloc_fail = false;
+	CHECK(s.nr == 1 && !s.merges, "an emptied set takes a range without memory");
+	verify_extents_destroy(&t);
+	verify_extents_destroy(&s);
+
+	/* One range at most: everything collapses into a covering range. */
+	CHECK(!verify_extents_init(&s, 1), "init");
 	verify_extents_add(&s, 0, 2);
 	verify_extents_add(&s, 100, 102);
-	CHECK(s.nr == 1 && s.ext[0].start == 0 && s.ext[0].end == 102,
+	CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 102,
 	      "max 1 covers both");
 	verify_extents_remove(&s, 50, 51);
-	CHECK(s.nr == 1 && s.ext[0].start == 0 && s.ext[0].end == 102,
+	CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 102,
 	      "max 1 cannot split, keeps the range");
-	verify_extents_init(&s, buf, 0);
+	verify_extents_destroy(&s);
+
+	/* With no memory at all, the first range still comes from the spare. */
+	CHECK(!verify_extents_init(&s, 0), "init");
+	shim_kmalloc_fail = true;
 	verify_extents_add(&s, 0, 2);
-	CHECK(s.nr == 0, "max 0 stores nothing");
+	verify_extents_add(&s, 10, 12);
+	shim_kmalloc_fail = false;
+	if (UNIT_ALLOC_FAILS)
+		CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 12 &&
+		      s.merges == 1, "no memory: spare, then a widened range");
+	verify_extents_destroy(&s);
 }
 
 /* Byte model of verify_diff over one payload split into random chunks. */
@@ -256,7 +346,9 @@ static void kunit_extents_model(struct kunit *test)
 
 	unit_test = test;
 	for (max = 1; max <= 64; max *= 2)
-		test_extents_model(max, UNIT_ROUNDS(3000));
+		test_extents_model(max, UNIT_ROUNDS(3000), 0);
+	test_extents_model(0, UNIT_ROUNDS(3000), 0);
+	test_extents_many();
 }
 
 static void kunit_first_diff(struct kunit *test)
@@ -304,7 +396,10 @@ int main(void)
 
 	test_extents_edges();
 	for (max = 1; max <= 64; max *= 2)
-		test_extents_model(max, UNIT_ROUNDS(3000));
+		test_extents_model(max, UNIT_ROUNDS(3000), 0);
+	test_extents_model(0, UNIT_ROUNDS(3000), 0);
+	test_extents_model(0, UNIT_ROUNDS(3000), 5);
+	test_extents_many();
 	test_first_diff();
 	test_diff_random(UNIT_ROUNDS(5000));
 	test_faults();
