@@ -12,6 +12,12 @@
 
 #define VERIFY_MAX_RULES	32
 #define VERIFY_RULE_MAX_WORDS	16
+/*
+ * Room for any rule verify_rule_format() writes: at most 16 words, each a
+ * name (the flag list "fua,preflush,meta,sync" is the longest, 22 bytes) or
+ * a decimal u64 (20), and a space.
+ */
+#define VERIFY_RULE_MAX_LEN	(VERIFY_RULE_MAX_WORDS * 24)
 #define VERIFY_PPM		1000000U
 
 /* Operation classes a rule selects; a bio is exactly one of them. */

@@ -99,7 +99,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 {
 	struct verify_faults *f = &vc->faults;
 	unsigned int sz = *szp, words = 0, i;
-	char rule[160];
+	char rule[VERIFY_RULE_MAX_LEN];
 	unsigned long flags;
 	int n;
 
@@ -272,7 +272,7 @@ static void verify_emit_rules(struct verify_c *vc, char *result,
 	struct verify_faults *f = &vc->faults;
 	unsigned int sz = 0, i;
 	unsigned long flags;
-	char rule[160];
+	char rule[VERIFY_RULE_MAX_LEN];
 
 	spin_lock_irqsave(&vc->fault_lock, flags);
 	for (i = 0; i < f->nr; i++) {

@@ -74,6 +74,36 @@ static void test_parse_format(void)
 	CHECK(verify_rule_format(&r, buf, 8) == -ENOSPC, "truncation not reported");
 }
 
+/*
+ * The longest rules the parser takes (16 words, every number at its
+ * largest) fit VERIFY_RULE_MAX_LEN, the buffer status and `fault list` use:
+ * at 082595d a 160-byte buffer made such rules vanish from `dmsetup table`.
+ */
+static void test_format_longest(void)
+{
+	static const char * const longest[] = {
+		"write_zeroes sectors 18446744073709551614 18446744073709551615 flags fua,preflush,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 error_after ETIMEDOUT",
+		"any sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
+		"read sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 after 18446744073709551615 window 86400000 86400000 corrupt 9223372036854775807 255",
+	};
+	char buf[VERIFY_RULE_MAX_LEN], line[512], *argv[32];
+	struct verify_rule r;
+	const char *err;
+	unsigned int i, argc;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(longest); i++) {
+		snprintf(line, sizeof(line), "%s", longest[i]);
+		argc = words(line, argv, 32);
+		err = NULL;
+		CHECK(!verify_rule_parse(&r, argc, argv, &err),
+		      "longest rule %u rejected: %s", i, err);
+		n = verify_rule_format(&r, buf, sizeof(buf));
+		CHECK(n > 0 && !strcmp(buf, longest[i]),
+		      "longest rule %u formatted as %d '%s'", i, n, n > 0 ? buf : "");
+	}
+}
+
 static void test_parse_errors(void)
 {
 	static const struct {
@@ -270,6 +300,7 @@ static void test_decide(void)
 void test_faults(void)
 {
 	test_parse_format();
+	test_format_longest();
 	test_parse_errors();
 	test_decide();
 }
