@@ -421,8 +421,10 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 
 	io->vc = vc;
 	io->bio = bio;
-	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	io->nr_sectors = bio_sectors(bio);
+	/* An empty flush carries sector 0, before a target not at 0 begins. */
+	io->sector = io->nr_sectors ?
+		     dm_target_offset(ti, bio->bi_iter.bi_sector) : 0;
 	verify_decide(vc, io);
 
 	if (io->fault.action == VERIFY_ACT_ERROR) {
