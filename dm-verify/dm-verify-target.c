@@ -155,8 +155,29 @@ static void verify_delayed_endio(struct work_struct *work)
 {
 	struct verify_io *io = container_of(to_delayed_work(work),
 					    struct verify_io, work);
+	unsigned long flags;
 
+	spin_lock_irqsave(&io->vc->lock, flags);
+	list_del(&io->list);
+	spin_unlock_irqrestore(&io->vc->lock, flags);
 	verify_endio_io(io, io->status);
+}
+
+/*
+ * Hold @io back as its delay rule says, on @delayed so that a suspend can
+ * release it at once (as dm-delay does) instead of waiting the delay out.
+ */
+static void verify_delay(struct verify_c *vc, struct verify_io *io)
+{
+	unsigned long flags, delay = msecs_to_jiffies(io->fault.delay_ms);
+
+	INIT_DELAYED_WORK(&io->work, verify_delayed_endio);
+	spin_lock_irqsave(&vc->lock, flags);
+	if (test_bit(VERIFY_NO_DELAY, &vc->flags))
+		delay = 0;
+	list_add_tail(&io->list, &vc->delayed);
+	queue_delayed_work(vc->wq, &io->work, delay);
+	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
 /* Flip one byte of the caller's payload, @offset bytes into the bio. */
@@ -207,9 +228,7 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 	status = verify_apply_fault(io, status);
 	if (io->fault.action == VERIFY_ACT_DELAY) {
 		io->status = status;
-		INIT_DELAYED_WORK(&io->work, verify_delayed_endio);
-		queue_delayed_work(vc->wq, &io->work,
-				   msecs_to_jiffies(io->fault.delay_ms));
+		verify_delay(vc, io);
 		return;
 	}
 	verify_endio_io(io, status);
@@ -538,6 +557,7 @@ static void verify_resume(struct dm_target *ti)
 	struct verify_c *vc = ti->private;
 
 	vc->resumed = true;
+	clear_bit(VERIFY_NO_DELAY, &vc->flags);
 }
 
 static void verify_event_work(struct work_struct *work)
@@ -706,6 +726,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&vc->fault_lock);
 	verify_faults_init(&vc->faults, 0);
 	INIT_LIST_HEAD(&vc->inflight);
+	INIT_LIST_HEAD(&vc->delayed);
 	verify_pages_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
 	INIT_LIST_HEAD(&vc->instance);
@@ -767,6 +788,27 @@ bad:
 	return r;
 }
 
+/* Release the bios delay rules hold: suspend waits for every bio. */
+static void verify_presuspend(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+	struct verify_io *io;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	set_bit(VERIFY_NO_DELAY, &vc->flags);
+	list_for_each_entry(io, &vc->delayed, list)
+		mod_delayed_work(vc->wq, &io->work, 0);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+static void verify_presuspend_undo(struct dm_target *ti)
+{
+	struct verify_c *vc = ti->private;
+
+	clear_bit(VERIFY_NO_DELAY, &vc->flags);
+}
+
 static void verify_postsuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
@@ -789,11 +831,13 @@ static int verify_iterate_devices(struct dm_target *ti,
 
 static struct target_type verify_target = {
 	.name = "verify",
-	.version = {1, 0, 0},
+	.version = {1, 1, 0},
 	.module = THIS_MODULE,
 	.ctr = verify_ctr,
 	.dtr = verify_dtr,
 	.map = verify_map,
+	.presuspend = verify_presuspend,
+	.presuspend_undo = verify_presuspend_undo,
 	.postsuspend = verify_postsuspend,
 	.preresume = verify_preresume,
 	.resume = verify_resume,

@@ -31,6 +31,7 @@
 enum {
 	VERIFY_HALTED,		/* policy halt tripped: fail every bio */
 	VERIFY_EVENT_SENT,	/* a dm event was raised since the last reset */
+	VERIFY_NO_DELAY,	/* suspending: delay rules complete at once */
 };
 
 struct verify_mismatch {
@@ -76,10 +77,11 @@ struct verify_c {
 
 	/*
 	 * @lock guards @inflight (every tracked bio, in arrival order, running
-	 * or waiting for an overlapping one), @unverified and @log.
+	 * or waiting for an overlapping one), @delayed, @unverified and @log.
 	 */
 	spinlock_t lock;
 	struct list_head inflight;
+	struct list_head delayed;	/* bios a delay rule holds back */
 	struct verify_extents unverified;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
@@ -112,7 +114,7 @@ struct verify_io {
 	bool waiting;
 	bool legs_built;		/* verify_alloc_legs() has run */
 	bool is_write;			/* changes content: write, discard, zeroes */
-	struct list_head list;		/* on verify_c.inflight */
+	struct list_head list;		/* on verify_c.inflight, then .delayed */
 	struct verify_fault fault;
 	struct delayed_work work;	/* issue, compare or delayed completion */
 };
