@@ -26,6 +26,8 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 				       DIV_ROUND_UP(size, PAGE_SIZE),
 				       bio->bi_opf, GFP_NOIO, &vc->ref_bs);
 		ref->bi_ioprio = bio->bi_ioprio;
+		/* Charge the submitter's cgroup, not this (worker) task's. */
+		bio_clone_blkg_association(ref, bio);
 		verify_pages_alloc(vc, ref, size);
 		if (io->is_write) {
 			src_iter = bio->bi_iter;
@@ -40,10 +42,18 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	if (io->fault.action != VERIFY_ACT_DROP)
 		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
 				       &vc->data_bs);
-	if (ref)
+	/*
+	 * dm polls only the bios it submitted, never these: a leg left
+	 * REQ_POLLED would wait on a poll queue nobody polls.
+	 */
+	if (ref) {
+		ref->bi_opf &= ~REQ_POLLED;
 		ref->bi_iter.bi_sector = vc->ref_start + io->sector;
-	if (data)
+	}
+	if (data) {
+		data->bi_opf &= ~REQ_POLLED;
 		data->bi_iter.bi_sector = vc->data_start + io->sector;
+	}
 	io->ref_bio = ref;
 	io->data_bio = data;
 }
