@@ -75,7 +75,7 @@ void verify_free_legs(struct verify_io *io)
 void verify_raise_event(struct verify_c *vc)
 {
 	if (!test_and_set_bit(VERIFY_EVENT_SENT, &vc->flags))
-		queue_work(vc->wq, &vc->event_work);
+		queue_work(vc->done_wq, &vc->event_work);
 }
 
 void verify_log_status_mismatch(struct verify_io *io)

@@ -125,7 +125,7 @@ static void verify_untrack(struct verify_c *vc, struct verify_io *io)
 			continue;
 		if (!__verify_blocked(vc, w)) {
 			w->waiting = false;
-			queue_work(vc->wq, &w->work.work);
+			queue_work(vc->issue_wq, &w->work.work);
 		}
 	}
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -176,7 +176,7 @@ static void verify_delay(struct verify_c *vc, struct verify_io *io)
 	if (test_bit(VERIFY_NO_DELAY, &vc->flags))
 		delay = 0;
 	list_add_tail(&io->list, &vc->delayed);
-	queue_delayed_work(vc->wq, &io->work, delay);
+	queue_delayed_work(vc->done_wq, &io->work, delay);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -278,7 +278,7 @@ static void verify_legs_done(struct verify_io *io)
 				return;
 			}
 			INIT_WORK(&io->work.work, verify_read_work);
-			queue_work(vc->wq, &io->work.work);
+			queue_work(vc->done_wq, &io->work.work);
 			return;
 		}
 		atomic64_add(io->nr_sectors, &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
@@ -343,7 +343,7 @@ static void verify_issue(struct verify_io *io)
 		legs[i]->bi_end_io = verify_leg_endio;
 		if (i == 0 && offload_ref) {
 			INIT_WORK(&io->work.work, verify_ref_work);
-			queue_work(vc->wq, &io->work.work);
+			queue_work(vc->issue_wq, &io->work.work);
 			continue;
 		}
 		submit_bio_noacct(legs[i]);
@@ -434,8 +434,12 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_KILL;
 
 	io->op = verify_op_class(bio);
-	if (!io->op)
+	if (!io->op) {
+		DMERR_LIMIT("%s: unsupported operation %u at sector %llu: failed",
+			    dm_table_device_name(ti->table), bio_op(bio),
+			    (unsigned long long)bio->bi_iter.bi_sector);
 		return DM_MAPIO_KILL;
+	}
 	verify_count(vc, io->op);
 
 	io->vc = vc;
@@ -466,19 +470,19 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->ref_bio = NULL;
 	io->data_bio = NULL;
 
-	/* A large write is copied, then issued, on the workqueue. */
+	/*
+	 * Every bio is tracked before its legs are allocated, so a bio that
+	 * waits for an overlapping one holds no pool element.  A large write
+	 * is copied, then issued, on the workqueue.
+	 */
+	if (vc->ref_dev && io->nr_sectors && !verify_track(vc, io))
+		return DM_MAPIO_SUBMITTED;
 	if (io->is_write && verify_offload(vc, io)) {
-		if (verify_track(vc, io)) {
-			INIT_WORK(&io->work.work, verify_issue_work);
-			queue_work(vc->wq, &io->work.work);
-		}
+		INIT_WORK(&io->work.work, verify_issue_work);
+		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;
 	}
-	verify_alloc_legs(vc, io);
-	io->legs_built = true;
-
-	if (!vc->ref_dev || !io->nr_sectors || verify_track(vc, io))
-		verify_issue(io);
+	verify_issue(io);
 	return DM_MAPIO_SUBMITTED;
 }
 
@@ -577,9 +581,11 @@ static void verify_dtr(struct dm_target *ti)
 		list_del(&vc->instance);
 		mutex_unlock(&verify_instances_lock);
 	}
-	if (vc->wq) {
+	if (vc->issue_wq)
+		destroy_workqueue(vc->issue_wq);
+	if (vc->done_wq) {
 		cancel_work_sync(&vc->event_work);
-		destroy_workqueue(vc->wq);
+		destroy_workqueue(vc->done_wq);
 	}
 	verify_pages_destroy(vc);
 	bioset_exit(&vc->data_bs);
@@ -764,8 +770,13 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 
-	vc->wq = alloc_workqueue("kverifyd", WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI, 0);
-	if (!vc->wq) {
+	vc->issue_wq = alloc_workqueue("kverifyd_io-%s",
+				       WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI, 0,
+				       dm_table_device_name(ti->table));
+	vc->done_wq = alloc_workqueue("kverifyd-%s",
+				      WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI, 0,
+				      dm_table_device_name(ti->table));
+	if (!vc->issue_wq || !vc->done_wq) {
 		ti->error = "Cannot allocate workqueue";
 		r = -ENOMEM;
 		goto bad;
@@ -798,7 +809,7 @@ static void verify_presuspend(struct dm_target *ti)
 	spin_lock_irqsave(&vc->lock, flags);
 	set_bit(VERIFY_NO_DELAY, &vc->flags);
 	list_for_each_entry(io, &vc->delayed, list)
-		mod_delayed_work(vc->wq, &io->work, 0);
+		mod_delayed_work(vc->done_wq, &io->work, 0);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -813,7 +824,8 @@ static void verify_postsuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
-	flush_workqueue(vc->wq);
+	flush_workqueue(vc->issue_wq);
+	flush_workqueue(vc->done_wq);
 	flush_work(&vc->event_work);
 }
 

@@ -72,7 +72,15 @@ struct verify_c {
 	/* Data-leg clones; they share pages with the bio or the ref bio. */
 	struct bio_set data_bs;
 	struct verify_pages pages;
-	struct workqueue_struct *wq;
+	/*
+	 * Work that allocates (issuing a bio, copying a write) and work that
+	 * frees (compare and completion) run on separate workqueues, as in
+	 * dm-crypt: under memory pressure each has only its rescuer, and
+	 * the freeing work must never queue behind an allocation waiting
+	 * for what it frees.
+	 */
+	struct workqueue_struct *issue_wq;
+	struct workqueue_struct *done_wq;
 	struct work_struct event_work;
 
 	/*
