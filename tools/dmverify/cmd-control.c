@@ -151,8 +151,8 @@ int cmd_policy(struct dmv_opts *o, int argc, char **argv)
 
 	(void)o;
 	if (argc == 2 && !valid_policy(argv[1]))
-		return usage_err(dmv_cmd, "invalid policy '%s' (log, error, reference or halt)",
-				 argv[1]);
+		return usage_err(dmv_cmd, "invalid policy '%s' (%s)",
+				 argv[1], policy_choices());
 	r = dmv_load(argv[0], UINT64_MAX, &d, false);
 	if (r)
 		return r;

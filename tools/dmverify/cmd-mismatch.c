@@ -44,6 +44,7 @@ static void print_hex_pair(const char *data, const char *ref)
 
 int cmd_mismatches(struct dmv_opts *o, int argc, char **argv)
 {
+	bool table = o->json || o->columns || o->noheadings || o->raw;
 	struct dmv_out *out = NULL;
 	struct dmv_dev d;
 	char *resp = NULL, *line, *save = NULL;
@@ -71,7 +72,7 @@ int cmd_mismatches(struct dmv_opts *o, int argc, char **argv)
 			warnx("%s: unexpected line from the kernel: %s", d.name, line);
 			continue;
 		}
-		if (o->json) {
+		if (table) {
 			output_mismatch(out, &m);
 		} else {
 			printf("#%" PRIu64 " sector %" PRIu64 " offset %u: %u sector%s differ%s, bio %" PRIu64 "+%u\n",
@@ -82,11 +83,11 @@ int cmd_mismatches(struct dmv_opts *o, int argc, char **argv)
 		}
 		n++;
 	}
-	if (o->json)
+	if (table && (n || o->json))
 		output_print(out);
-	else if (!n && !strcmp(d.s.state, "ok"))
+	else if (!table && !n && !strcmp(d.s.state, "ok"))
 		printf("no mismatches recorded\n");
-	else if (!n)
+	else if (!table && !n)
 		printf("no read mismatches recorded (state %s, %" PRIu64 " status mismatches)\n",
 		       d.s.state, d.s.v[DMV_ST_STATUS_MISMATCHES]);
 	r = (n || dmv_state_exit(&d)) ? EX_MISMATCH : EX_CLEAN;

@@ -118,6 +118,7 @@ struct dmv_mismatch {
 bool parse_u64(const char *s, uint64_t *v);
 bool parse_seconds(const char *s, double *v);
 bool valid_policy(const char *p);
+const char *policy_choices(void);
 bool parse_table(const char *params, struct dmv_table *t);
 bool parse_status(const char *params, struct dmv_status *s, uint64_t start);
 bool parse_mismatch(char *line, struct dmv_mismatch *m, uint64_t start);

@@ -74,8 +74,6 @@ static const struct option status_opts[] = {
 	OPT_HELP, OPT_JSON, OPT_OUTPUT, OPT_NOHEADINGS, OPT_END
 };
 
-static const struct option json_opts[] = { OPT_HELP, OPT_JSON, OPT_END };
-
 static const struct option watch_opts[] = {
 	OPT_HELP,
 	{ "interval", required_argument, NULL, 'i' },
@@ -146,15 +144,19 @@ static const struct dmv_command commands[] = {
 	  "\n"
 	  "  -i, --interval SEC  seconds between refreshes (fractions allowed)\n"
 	  "  -c, --count N       stop after N refreshes (default: until interrupted)\n" },
-	{ "mismatches", cmd_mismatches, 1, 1, "hJj", json_opts, DMV_OUT_MISMATCH,
-	  "needs NAME", "NAME [--json]",
+	{ "mismatches", cmd_mismatches, 1, 1, OUTPUT_OPTS, table_opts, DMV_OUT_MISMATCH,
+	  "needs NAME",
+	  "NAME [--json] [--output COLUMNS] [--noheadings] [--raw]",
 	  "show the recent read mismatch log",
 	  "Print the target's log of recent read mismatches (the last 16): the\n"
 	  "first differing sector and byte, the number of differing sectors, the\n"
 	  "bio, and up to 16 bytes of each leg from the first difference.\n"
 	  "Exits 1 if any mismatch is recorded or the state is not ok.\n"
 	  "\n"
-	  "  -J, --json    JSON {\"mismatches\": [...]}\n" },
+	  "  -J, --json            JSON {\"mismatches\": [...]}\n"
+	  "  -o, --output COLUMNS  a table of these columns instead of the hexdump\n"
+	  "  -n, --noheadings      a table without heading line\n"
+	  "  -r, --raw             a table, columns separated by one space\n" },
 	{ "diff", cmd_diff, 2, 3, "hd", diff_opts, DMV_OUT_NONE,
 	  "needs NAME SECTOR [COUNT]", "NAME SECTOR [COUNT] [--only-diff]",
 	  "hexdump sectors of both legs side by side",
@@ -302,8 +304,8 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		return EX_CLEAN;
 	case 'p':
 		if (!valid_policy(arg))
-			return usage_err(cmd->name, "invalid policy '%s' (log, error, reference or halt)",
-					 arg);
+			return usage_err(cmd->name, "invalid policy '%s' (%s)",
+					 arg, policy_choices());
 		o->policy = arg;
 		return EX_CLEAN;
 	case 's':

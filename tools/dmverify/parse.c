@@ -67,6 +67,22 @@ bool valid_policy(const char *p)
 	return false;
 }
 
+/* "log, error, reference or halt", from VERIFY_POLICIES. */
+const char *policy_choices(void)
+{
+	static char buf[128];
+	unsigned int i;
+	size_t len = 0;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < dmv_nr_policies; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				!i ? "" : i + 1 < dmv_nr_policies ? ", " : " or ",
+				dmv_policy_names[i]);
+	return buf;
+}
+
 /* Write " word" for each whitespace-separated word of @s; returns the count. */
 unsigned int put_words(FILE *f, const char *s)
 {
