@@ -326,13 +326,16 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 			free(words);
 			return usage_err(cmd->name, "empty fault rule");
 		}
-		if (n > VERIFY_RULE_MAX_WORDS || o->nr_faults == VERIFY_MAX_RULES) {
+		/* The kernel's limits (dm-verify-fault.h). */
+		if (n > VERIFY_RULE_MAX_WORDS) {
 			free(words);
-			return usage_err(cmd->name, n > VERIFY_RULE_MAX_WORDS ?
-					 "a fault rule has at most %u words" :
-					 "at most %u fault rules",
-					 n > VERIFY_RULE_MAX_WORDS ?
-					 VERIFY_RULE_MAX_WORDS : VERIFY_MAX_RULES);
+			return usage_err(cmd->name, "a fault rule has at most %u words",
+					 VERIFY_RULE_MAX_WORDS);
+		}
+		if (o->nr_faults == VERIFY_MAX_RULES) {
+			free(words);
+			return usage_err(cmd->name, "at most %u fault rules",
+					 VERIFY_MAX_RULES);
 		}
 		if (!o->fault_stream) {
 			o->fault_stream = open_memstream(&o->features, &o->features_len);
