@@ -20,7 +20,7 @@
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
 #   make tools                  build build/tools/dmverify
-#   make install [PREFIX=..]    install dmverify and its man page
+#   make install [PREFIX=..]    install dmverify, its man page and bash completion
 #   make dkms-install           install the module for every kernel with DKMS
 #   make clean
 
@@ -51,8 +51,11 @@ SCHEMA_H = dm-verify-schema.h
 KUNIT_FILES = $(addprefix $(TOP)/tests/unit/,unit-tests.c fault-tests.c unit.h kunit-logic.c)
 SHELL_SCRIPTS = $(shell cd $(TOP) && tests/lib/shell-scripts)
 DOCS = $(wildcard $(TOP)/Documentation/*.rst)
+# The CLI's sources (tools/dmverify/, see its dmverify.h for the map).
+TOOLS_FILES = $(wildcard $(TOP)/tools/dmverify/*.c $(TOP)/tools/dmverify/*.h \
+	$(TOP)/tools/dmverify/include/linux/*.h)
 
-.PHONY: all module modules-all lint lint-build checkpatch shellcheck docs \
+.PHONY: all module modules-all lint lint-build checkpatch checkpatch-tools shellcheck docs \
 	unit check test demo demo-run clean tools install bench profile dkms-install \
 	check-debug test-debug check-debug-selftest test-debug-selftest
 
@@ -110,7 +113,7 @@ $(CHECKPATCH_CACHE):
 		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 
-checkpatch: $(CHECKPATCH)
+checkpatch: $(CHECKPATCH) checkpatch-tools
 	@echo "=== checkpatch --strict"
 	@out=$$(perl $(CHECKPATCH) --no-tree --strict --quiet --show-types \
 		--color=never -f $(filter-out %/$(SCHEMA_H),$(DMV_FILES)) $(KUNIT_FILES) 2>&1); rc=$$?; \
@@ -124,12 +127,20 @@ checkpatch: $(CHECKPATCH)
 		-f $(DMV_SRC)/$(SCHEMA_H) 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
 		echo "$$out"; echo "lint: checkpatch ($(SCHEMA_H)) failed" >&2; exit 1; fi
+
+# The CLI's sources, on their own so that either part's failure shows.
+checkpatch-tools: $(CHECKPATCH)
+	@echo "=== checkpatch --strict (tools)"
 	@# The CLI is userspace C: PRIu64 reads as CamelCase and splits its
 	@# greppable messages (LONG_LINE), volatile sig_atomic_t is what a
-	@# signal handler needs, and __printf is defined there from the attribute.
+	@# signal handler needs, __printf is defined there from the attribute,
+	@# its linux/types.h shim declares the kernel's u64 and friends
+	@# (NEW_TYPEDEFS), and the expanders of dm-verify-schema.h's X-macros
+	@# use one of a line's two names and end in a comma (MACRO_ARG_UNUSED,
+	@# COMPLEX_MACRO).
 	@out=$$(perl $(CHECKPATCH) --no-tree --strict --quiet --show-types \
-		--color=never --ignore CAMELCASE,LONG_LINE,LONG_LINE_STRING,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO \
-		-f $(TOP)/tools/dmverify.c 2>&1); rc=$$?; \
+		--color=never --ignore CAMELCASE,LONG_LINE,LONG_LINE_STRING,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO,NEW_TYPEDEFS,MACRO_ARG_UNUSED,COMPLEX_MACRO \
+		-f $(TOOLS_FILES) 2>&1); rc=$$?; \
 	if [ $$rc -ne 0 ] || grep -qE '^(ERROR|WARNING|CHECK)' <<<"$$out"; then \
 		echo "$$out"; echo "lint: checkpatch (tools) failed" >&2; exit 1; fi
 
@@ -139,6 +150,8 @@ shellcheck:
 	@# Cases: DESCRIPTION/TIMEOUT are read by the runner (SC2034), REPO,
 	@# DMV_KO and friends come from it (SC2154).
 	@cd $(TOP) && shellcheck -x -s bash -e SC2034,SC2154 tests/*/[0-9][0-9][0-9]
+	@# Sourced by bash-completion, so no shebang.
+	@cd $(TOP) && shellcheck -s bash tools/dmverify.bash-completion
 
 docs:
 	@set -e; for f in $(DOCS); do \
