@@ -50,85 +50,11 @@ module_param(max_unverified_ranges, ulong, 0644);
 MODULE_PARM_DESC(max_unverified_ranges,
 		 "Most undefined ranges one target tracks exactly, read at table load (default 1048576, 64 MiB; 0: no limit)");
 
-static bool verify_overlap(const struct verify_io *a, const struct verify_io *b)
-{
-	return a->sector < b->sector + b->nr_sectors &&
-	       b->sector < a->sector + a->nr_sectors;
-}
-
-static bool verify_conflict(const struct verify_io *a, const struct verify_io *b)
-{
-	return (a->is_write || b->is_write) && verify_overlap(a, b);
-}
-
-/* Does @io conflict with any bio that arrived before it?  Needs vc->lock. */
-static bool __verify_blocked(struct verify_c *vc, struct verify_io *io)
-{
-	struct verify_io *other;
-
-	list_for_each_entry(other, &vc->inflight, list) {
-		if (other == io)
-			return false;
-		if (verify_conflict(io, other))
-			return true;
-	}
-	return false;
-}
-
 static void verify_issue(struct verify_io *io);
 
 static void verify_issue_work(struct work_struct *work)
 {
 	verify_issue(container_of(work, struct verify_io, work.work));
-}
-
-/* Returns true if @io may run now, false if it waits its turn. */
-static bool verify_track(struct verify_c *vc, struct verify_io *io)
-{
-	struct verify_io *other;
-	unsigned long flags;
-	bool wait = false;
-
-	io->tracked = true;
-	spin_lock_irqsave(&vc->lock, flags);
-	list_for_each_entry(other, &vc->inflight, list) {
-		if (verify_conflict(io, other)) {
-			wait = true;
-			break;
-		}
-	}
-	/*
-	 * Once the lock drops, a completing bio may clear io->waiting and
-	 * queue the issue: only @wait, taken under the lock, says who issues.
-	 */
-	io->waiting = wait;
-	if (wait)
-		INIT_WORK(&io->work.work, verify_issue_work);
-	list_add_tail(&io->list, &vc->inflight);
-	spin_unlock_irqrestore(&vc->lock, flags);
-
-	return !wait;
-}
-
-/* Drop @io from the in-flight list and start the bios it held back. */
-static void verify_untrack(struct verify_c *vc, struct verify_io *io)
-{
-	struct verify_io *w;
-	unsigned long flags;
-
-	if (!io->tracked)
-		return;
-	spin_lock_irqsave(&vc->lock, flags);
-	list_del(&io->list);
-	list_for_each_entry(w, &vc->inflight, list) {
-		if (!w->waiting || !verify_overlap(w, io))
-			continue;
-		if (!__verify_blocked(vc, w)) {
-			w->waiting = false;
-			queue_work(vc->issue_wq, &w->work.work);
-		}
-	}
-	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
 /* Record what a completed write did to the comparability of its range. */
@@ -475,7 +401,8 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	 * waits for an overlapping one holds no pool element.  A large write
 	 * is copied, then issued, on the workqueue.
 	 */
-	if (vc->ref_dev && io->nr_sectors && !verify_track(vc, io))
+	if (vc->ref_dev && io->nr_sectors &&
+	    !verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
 	if (io->is_write && verify_offload(vc, io)) {
 		INIT_WORK(&io->work.work, verify_issue_work);
@@ -731,7 +658,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&vc->lock);
 	spin_lock_init(&vc->fault_lock);
 	verify_faults_init(&vc->faults, 0);
-	INIT_LIST_HEAD(&vc->inflight);
+	verify_inflight_init(vc);
 	INIT_LIST_HEAD(&vc->delayed);
 	verify_pages_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);

@@ -84,11 +84,14 @@ struct verify_c {
 	struct work_struct event_work;
 
 	/*
-	 * @lock guards @inflight (every tracked bio, in arrival order, running
-	 * or waiting for an overlapping one), @delayed, @unverified and @log.
+	 * @lock guards @inflight (every tracked bio, running or waiting for
+	 * an overlapping one; see dm-verify-inflight.c), @inflight_seq,
+	 * @nr_waiting, @delayed, @unverified and @log.
 	 */
 	spinlock_t lock;
-	struct list_head inflight;
+	struct rb_root_cached inflight;
+	u64 inflight_seq;		/* arrival order of tracked bios */
+	unsigned int nr_waiting;	/* tracked bios that wait */
 	struct list_head delayed;	/* bios a delay rule holds back */
 	struct verify_extents unverified;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
@@ -122,7 +125,10 @@ struct verify_io {
 	bool waiting;
 	bool legs_built;		/* verify_alloc_legs() has run */
 	bool is_write;			/* changes content: write, discard, zeroes */
-	struct list_head list;		/* on verify_c.inflight, then .delayed */
+	struct rb_node rb;		/* in verify_c.inflight while tracked */
+	sector_t rb_last;		/* interval tree: last sector in subtree */
+	u64 seq;			/* arrival order among tracked bios */
+	struct list_head list;		/* on verify_c.delayed */
 	struct verify_fault fault;
 	struct delayed_work work;	/* issue, compare or delayed completion */
 };
@@ -138,6 +144,11 @@ void verify_free_legs(struct verify_io *io);
 bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void verify_log_status_mismatch(struct verify_io *io);
 void verify_raise_event(struct verify_c *vc);
+
+/* dm-verify-inflight.c */
+void verify_inflight_init(struct verify_c *vc);
+bool verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue);
+void verify_untrack(struct verify_c *vc, struct verify_io *io);
 
 /* dm-verify-pages.c */
 void verify_pages_init(struct verify_c *vc);
