@@ -32,39 +32,6 @@ int verify_parse_policy(const char *name, enum verify_policy *policy)
 	return -EINVAL;
 }
 
-/* fault <#words> <words>...: one rule in a table line. */
-int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
-			       unsigned int *argc)
-{
-	static const struct dm_arg _arg = {
-		1, VERIFY_RULE_MAX_WORDS, "Invalid fault rule word count"
-	};
-	struct verify_c *vc = ti->private;
-	struct verify_rule rule;
-	const char *error;
-	unsigned int n;
-	int r;
-
-	r = dm_read_arg_group(&_arg, as, &n, &ti->error);
-	if (r)
-		return r;
-	if (n + 1 > *argc) {
-		ti->error = "Fault rule runs past the feature args";
-		return -EINVAL;
-	}
-	*argc -= n + 1;
-	r = verify_rule_parse(&rule, n, as->argv, &error);
-	if (!r)
-		r = verify_faults_add(&vc->faults, &rule, ktime_to_ms(ktime_get()),
-				      &error);
-	if (r) {
-		ti->error = (char *)error;
-		return -EINVAL;
-	}
-	dm_consume_args(as, n);
-	return 0;
-}
-
 static const char *verify_state(struct verify_c *vc)
 {
 	enum verify_state state = VERIFY_STATE_OK;
@@ -98,32 +65,22 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 				 unsigned int *szp)
 {
 	struct verify_faults *f = &vc->faults;
-	unsigned int sz = *szp, words = 0, i;
-	char rule[VERIFY_RULE_MAX_LEN];
+	unsigned int sz = *szp, words = 0;
 	unsigned long flags;
-	int n;
 
 	spin_lock_irqsave(&vc->fault_lock, flags);
 	if (policy != VERIFY_LOG)
 		words += 2;
 	if (vc->have_seed)
 		words += 2;
-	for (i = 0; i < f->nr; i++) {
-		n = verify_rule_format(&f->rule[i], rule, sizeof(rule));
-		if (n > 0)
-			words += 2 + n;
-	}
+	words += verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
 	if (policy != VERIFY_LOG)
 		DMEMIT(" on_mismatch %s", verify_policy_name(policy));
 	if (vc->have_seed)
 		DMEMIT(" seed %llu", (unsigned long long)f->seed);
-	for (i = 0; i < f->nr; i++) {
-		n = verify_rule_format(&f->rule[i], rule, sizeof(rule));
-		if (n > 0)
-			DMEMIT(" fault %d %s", n, rule);
-	}
+	verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
 }
@@ -170,10 +127,12 @@ void verify_status(struct dm_target *ti, status_type_t type,
 		DMEMIT_TARGET_NAME_VERSION(ti->type);
 		DMEMIT(",data_device=%s,data_start=%llu", vc->data_dev->name,
 		       (unsigned long long)vc->data_start);
-		DMEMIT(",ref_device=%s,ref_start=%llu,on_mismatch=%s;",
+		DMEMIT(",ref_device=%s,ref_start=%llu,on_mismatch=%s",
 		       vc->ref_dev ? vc->ref_dev->name : "-",
 		       (unsigned long long)vc->ref_start,
 		       verify_policy_name(policy));
+		verify_rules_emit_ima(vc, result, maxlen, &sz);
+		DMEMIT(";");
 		break;
 	}
 }
@@ -263,84 +222,6 @@ static void verify_emit_unverified(struct verify_c *vc, sector_t start,
 		       (unsigned long long)min(r->e.end, end));
 	}
 	spin_unlock_irqrestore(&vc->lock, flags);
-}
-
-/* One line per rule: <id> <hits> <matches> <rule words> */
-static void verify_emit_rules(struct verify_c *vc, char *result,
-			      unsigned int maxlen)
-{
-	struct verify_faults *f = &vc->faults;
-	unsigned int sz = 0, i;
-	unsigned long flags;
-	char rule[VERIFY_RULE_MAX_LEN];
-
-	spin_lock_irqsave(&vc->fault_lock, flags);
-	for (i = 0; i < f->nr; i++) {
-		if (verify_rule_format(&f->rule[i], rule, sizeof(rule)) < 0)
-			continue;
-		DMEMIT("%u %llu %llu %s\n", f->rule[i].id,
-		       (unsigned long long)f->rule[i].hits,
-		       (unsigned long long)f->rule[i].matches, rule);
-	}
-	spin_unlock_irqrestore(&vc->fault_lock, flags);
-}
-
-static int verify_fault_message(struct verify_c *vc, unsigned int argc,
-				char **argv, char *result, unsigned int maxlen)
-{
-	const char *dev = dm_table_device_name(vc->ti->table);
-	struct verify_rule rule;
-	unsigned int sz = 0, id;
-	unsigned long flags;
-	const char *error;
-	char dummy;
-	int r;
-
-	if (argc >= 2 && !strcasecmp(argv[0], "add")) {
-		r = verify_rule_parse(&rule, argc - 1, argv + 1, &error);
-		if (!r) {
-			spin_lock_irqsave(&vc->fault_lock, flags);
-			r = verify_faults_add(&vc->faults, &rule,
-					      ktime_to_ms(ktime_get()), &error);
-			spin_unlock_irqrestore(&vc->fault_lock, flags);
-		}
-		if (r) {
-			DMERR("%s: fault add: %s", dev, error);
-			return r;
-		}
-		DMEMIT("%u\n", rule.id);
-		return 1;
-	}
-	if (argc == 2 && !strcasecmp(argv[0], "del")) {
-		if (sscanf(argv[1], "%u%c", &id, &dummy) != 1) {
-			DMERR("%s: fault del: invalid rule id '%s'", dev, argv[1]);
-			return -EINVAL;
-		}
-		spin_lock_irqsave(&vc->fault_lock, flags);
-		r = verify_faults_del(&vc->faults, id);
-		spin_unlock_irqrestore(&vc->fault_lock, flags);
-		if (r)
-			DMERR("%s: fault del: no rule %u", dev, id);
-		return r;
-	}
-	if (argc == 1 && !strcasecmp(argv[0], "list")) {
-		verify_emit_rules(vc, result, maxlen);
-		return 1;
-	}
-	if (argc == 1 && (!strcasecmp(argv[0], "clear") ||
-			  !strcasecmp(argv[0], "enable") ||
-			  !strcasecmp(argv[0], "disable"))) {
-		spin_lock_irqsave(&vc->fault_lock, flags);
-		if (!strcasecmp(argv[0], "clear"))
-			verify_faults_clear(&vc->faults);
-		else
-			vc->faults.disabled = !strcasecmp(argv[0], "disable");
-		spin_unlock_irqrestore(&vc->fault_lock, flags);
-		return 0;
-	}
-	DMERR("%s: fault: expected add <rule>, del <id>, list, clear, enable or disable",
-	      dev);
-	return -EINVAL;
 }
 
 /*

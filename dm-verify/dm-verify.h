@@ -9,6 +9,7 @@
 #include <linux/bio.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -19,12 +20,17 @@
 
 #define DM_MSG_PREFIX "verify"
 
-/* Largest bio a leg sees: bounds the reference pages one bio holds. */
-#define VERIFY_MAX_IO_SECTORS	(BIO_MAX_VECS << (PAGE_SHIFT - SECTOR_SHIFT))
-#define VERIFY_MAX_IO_PAGES	BIO_MAX_VECS
+/*
+ * Largest bio a leg sees (1 MiB): bounds the reference pages one bio holds,
+ * which the page reserve must cover.  Sized in bytes, so a kernel with
+ * 64 KiB pages reserves 1 MiB too, not BIO_MAX_VECS pages (16 MiB).
+ */
+#define VERIFY_MAX_IO_BYTES	SZ_1M
+#define VERIFY_MAX_IO_SECTORS	(VERIFY_MAX_IO_BYTES >> SECTOR_SHIFT)
+#define VERIFY_MAX_IO_PAGES	(VERIFY_MAX_IO_BYTES >> PAGE_SHIFT)
 #define VERIFY_MAX_IO_ORDER	ilog2(VERIFY_MAX_IO_PAGES)
-/* Freed reference pages kept for reuse by one target (8 MiB). */
-#define VERIFY_CACHE_PAGES	2048
+/* Freed reference pages kept for reuse by one target: 8 MiB of them. */
+#define VERIFY_CACHE_PAGES	(SZ_8M >> PAGE_SHIFT)
 #define VERIFY_LOG_SIZE		16
 
 /* Bits in verify_c.flags */
@@ -157,9 +163,18 @@ void verify_pages_destroy(struct verify_c *vc);
 void verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size);
 void verify_pages_free(struct verify_c *vc, struct bio *bio);
 
-/* dm-verify-status.c */
+/* dm-verify-rules.c */
 int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 			       unsigned int *argc);
+unsigned int verify_rules_table_words(struct verify_c *vc);
+void verify_rules_emit_table(struct verify_c *vc, char *result,
+			     unsigned int maxlen, unsigned int *szp);
+void verify_rules_emit_ima(struct verify_c *vc, char *result,
+			   unsigned int maxlen, unsigned int *szp);
+int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
+			 char *result, unsigned int maxlen);
+
+/* dm-verify-status.c */
 void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen);
 int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
