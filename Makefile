@@ -16,6 +16,8 @@
 #                               without T=, ends with check-debug-selftest
 #   make check-debug-selftest   plant five kinds of bugs in a copy of the
 #                               tree and check that the debug run reports each
+#   make check-mutants [K=..]   plant functional bugs (tests/mutants) in copies
+#                               of the tree; each must fail one of its cases
 #   make demo                   boot a guest running tests/demo.sh
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
@@ -57,7 +59,8 @@ TOOLS_FILES = $(wildcard $(TOP)/tools/dmverify/*.c $(TOP)/tools/dmverify/*.h \
 
 .PHONY: all module modules-all lint lint-build checkpatch checkpatch-tools shellcheck docs \
 	unit check test demo demo-run clean tools install bench profile dkms-install \
-	check-debug test-debug check-debug-selftest test-debug-selftest
+	check-debug test-debug check-debug-selftest test-debug-selftest \
+	check-mutants
 
 all: module
 
@@ -199,6 +202,10 @@ check-debug-selftest:
 	$(TOP)/tools/install-deps
 	$(TOP)/tools/build-debug-kernel
 	$(MAKE) --no-print-directory test-debug-selftest
+
+# Not in CI: one guest boot per mutant (see tests/README for the time).
+check-mutants:
+	$(TOP)/tests/lib/check-mutants $(if $(K),-k $(K))
 
 test-debug-selftest:
 	$(TOP)/tests/lib/debug-selftest
