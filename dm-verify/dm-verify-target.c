@@ -245,16 +245,13 @@ static void verify_issue(struct verify_io *io)
 	bool offload_ref;
 	int i;
 
+	/* Halted while waiting its turn: no legs were allocated yet. */
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags))) {
-		verify_free_legs(io);
 		verify_untrack(vc, io);
 		verify_endio_io(io, BLK_STS_IOERR);
 		return;
 	}
-	if (!io->legs_built) {
-		verify_alloc_legs(vc, io);
-		io->legs_built = true;
-	}
+	verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
 	offload_ref = !io->is_write && legs[0] && legs[1] &&
@@ -392,7 +389,6 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->ref_status = BLK_STS_OK;
 	io->tracked = false;
 	io->waiting = false;
-	io->legs_built = false;
 	io->ref_bio = NULL;
 	io->data_bio = NULL;
 

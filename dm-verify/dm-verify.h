@@ -129,7 +129,6 @@ struct verify_io {
 	unsigned int op;		/* VERIFY_OP_* */
 	bool tracked;
 	bool waiting;
-	bool legs_built;		/* verify_alloc_legs() has run */
 	bool is_write;			/* changes content: write, discard, zeroes */
 	struct rb_node rb;		/* in verify_c.inflight while tracked */
 	sector_t rb_last;		/* interval tree: last sector in subtree */
