@@ -239,11 +239,17 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 	memcpy(m->ref, d->ref, sizeof(m->ref));
 	spin_unlock_irqrestore(&vc->lock, flags);
 
-	/* No payload bytes here: dmesg may be readable by everyone. */
-	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu",
+	/*
+	 * No payload bytes here: dmesg may be readable by everyone.  After
+	 * data_crashed, whatever is still compared was durable (or written
+	 * since): say so, as losing it was not legal.
+	 */
+	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu%s",
 		    dm_table_device_name(vc->ti->table),
 		    (unsigned long long)sector, m->offset, d->bad_sectors,
-		    io->nr_sectors, (unsigned long long)io->sector);
+		    io->nr_sectors, (unsigned long long)io->sector,
+		    test_bit(VERIFY_DATA_CRASHED, &vc->flags) ?
+		    ", in durable data" : "");
 }
 
 /*

@@ -28,7 +28,8 @@
 	X(LAST_MISMATCH, last_mismatch_sector)		\
 	X(UNVERIFIED_RANGES, unverified_ranges)		\
 	X(UNVERIFIED_SPAN, unverified_span)		\
-	X(UNVERIFIED_MERGES, unverified_merges)
+	X(UNVERIFIED_MERGES, unverified_merges)		\
+	X(VOLATILE_SECTORS, volatile_sectors)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

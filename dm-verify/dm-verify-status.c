@@ -56,6 +56,8 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
 	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
 	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
+	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
+					    verify_volatile_sectors(vc) : 0;
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -91,7 +93,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
  * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
  * <mismatched_sectors> <status_mismatches> <faults_injected>
  * <unverified_sectors> <last_mismatch_sector> <unverified_ranges>
- * <unverified_span> <unverified_merges>
+ * <unverified_span> <unverified_merges> <volatile_sectors>
  */
 void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen)
@@ -225,11 +227,39 @@ static void verify_emit_unverified(struct verify_c *vc, sector_t start,
 }
 
 /*
+ * The data device restarted and lost what it had not made durable: the
+ * regions of volatile writes are unverified from now on, and the rest must
+ * still match.  Prints the number of sectors that became unverified.
+ */
+static int verify_data_crashed(struct verify_c *vc, char *result,
+			       unsigned int maxlen)
+{
+	unsigned int sz = 0;
+	unsigned long flags;
+	sector_t lost;
+
+	if (!vc->ref_dev) {
+		DMERR("%s: data_crashed needs a reference device",
+		      dm_table_device_name(vc->ti->table));
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&vc->lock, flags);
+	lost = verify_volatile_lose(vc);
+	set_bit(VERIFY_DATA_CRASHED, &vc->flags);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	DMINFO("%s: data device crashed: %llu volatile sectors unverified",
+	       dm_table_device_name(vc->ti->table), (unsigned long long)lost);
+	DMEMIT("%llu\n", (unsigned long long)lost);
+	return 1;
+}
+
+/*
  * Messages:
  *   reset                 zero the counters, clear the log and the halted state
  *   mismatches            print the recent-mismatch log
  *   unverified [<start> <end>]  list the undefined ranges (not compared)
  *   on_mismatch <policy>  log, error, reference or halt
+ *   data_crashed          the data device lost its volatile writes
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
 int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
@@ -261,6 +291,8 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		verify_emit_unverified(vc, start, end, result, maxlen);
 		return 1;
 	}
+	if (argc == 1 && !strcasecmp(argv[0], "data_crashed"))
+		return verify_data_crashed(vc, result, maxlen);
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))
 		return verify_fault_message(vc, argc - 1, argv + 1, result,
 					    maxlen);

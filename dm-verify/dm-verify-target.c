@@ -57,10 +57,17 @@ static void verify_issue_work(struct work_struct *work)
 	verify_issue(container_of(work, struct verify_io, work.work));
 }
 
-/* Record what a completed write did to the comparability of its range. */
+/*
+ * Record what a completed write did to the comparability of its range,
+ * and whether the data device may still lose it: a device without a
+ * volatile write cache (checked now: it can be switched) keeps every
+ * completed write, as it keeps a FUA one.
+ */
 static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 {
 	sector_t start = io->sector, end = io->sector + io->nr_sectors;
+	bool durable = (io->bio->bi_opf & REQ_FUA) ||
+		       !bdev_write_cache(verify_data_bdev(vc));
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
@@ -68,6 +75,20 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 		verify_extents_add(&vc->unverified, start, end);
 	else
 		verify_extents_remove(&vc->unverified, start, end);
+	if (!io->data_status)
+		verify_volatile_written(vc, start, end, durable);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/* A flush completed: on the data device, unless a rule dropped it. */
+static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
+{
+	unsigned long flags;
+
+	if (io->data_status || io->fault.action == VERIFY_ACT_DROP)
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	verify_volatile_flushed(vc, io->flush_gen);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -149,6 +170,8 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 
 	if (vc->ref_dev && io->is_write && io->nr_sectors)
 		verify_account_write(vc, io);
+	else if (vc->ref_dev && io->op == VERIFY_OP_FLUSH)
+		verify_account_flush(vc, io);
 	verify_free_legs(io);
 	verify_untrack(vc, io);
 	status = verify_apply_fault(io, status);
@@ -383,6 +406,9 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		bio->bi_iter.bi_sector = vc->data_start + io->sector;
 		return DM_MAPIO_REMAPPED;
 	}
+	/* Before it reaches a leg: only writes done by now are its to keep. */
+	if (vc->ref_dev && io->op == VERIFY_OP_FLUSH)
+		io->flush_gen = verify_volatile_flush_issue(vc);
 
 	io->is_write = op_is_write(bio_op(bio));
 	io->data_status = BLK_STS_OK;
@@ -417,11 +443,17 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 static LIST_HEAD(verify_instances);
 static DEFINE_MUTEX(verify_instances_lock);
 
+/*
+ * The same legs at the same offsets; or, with the same reference and
+ * length, another data device (the device under test came back under a
+ * new node after a restart).
+ */
 static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
 {
 	return dm_table_get_md(a->ti->table) == dm_table_get_md(b->ti->table) &&
 	       a->ti->begin == b->ti->begin &&
-	       a->data_dev->bdev == b->data_dev->bdev &&
+	       (a->data_dev->bdev == b->data_dev->bdev ||
+		(a->ref_dev && a->ti->len == b->ti->len)) &&
 	       a->data_start == b->data_start &&
 	       !a->ref_dev == !b->ref_dev &&
 	       (!a->ref_dev || (a->ref_dev->bdev == b->ref_dev->bdev &&
@@ -435,12 +467,16 @@ static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
  * too, so a reload is not a silent reset.  The length may change (both legs
  * grown or shrunk): the ranges are clipped to the new one, and what a grow
  * adds is unverified until written, as nothing made both legs equal there
- * (lvextend hands out whatever the new extents held).  The old table
- * must be suspended, so that nothing changes its state as we copy it.
+ * (lvextend hands out whatever the new extents held).  Volatile writes
+ * carry over, except to another data device: that one cannot be assumed
+ * to hold the old one's cache, so they become unverified, as after
+ * data_crashed.  The old table must be suspended, so that nothing changes
+ * its state as we copy it.
  */
 static void verify_take_over(struct verify_c *vc)
 {
 	struct verify_c *old;
+	sector_t lost = 0;
 	unsigned long flags;
 	unsigned int i;
 
@@ -450,12 +486,15 @@ static void verify_take_over(struct verify_c *vc)
 		    !dm_suspended(old->ti))
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
+		if (old->data_dev->bdev != vc->data_dev->bdev)
+			lost = verify_volatile_lose(old);
 		verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
 		verify_extents_move(&vc->unverified, &old->unverified);
 		/* What a grow adds was never written through us on both legs. */
 		if (vc->ti->len > old->ti->len)
 			verify_extents_add(&vc->unverified, old->ti->len,
 					   vc->ti->len);
+		verify_volatile_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
@@ -465,6 +504,13 @@ static void verify_take_over(struct verify_c *vc)
 			set_bit(VERIFY_HALTED, &vc->flags);
 		if (test_bit(VERIFY_EVENT_SENT, &old->flags))
 			set_bit(VERIFY_EVENT_SENT, &vc->flags);
+		if (test_bit(VERIFY_DATA_CRASHED, &old->flags) || lost)
+			set_bit(VERIFY_DATA_CRASHED, &vc->flags);
+		if (old->data_dev->bdev != vc->data_dev->bdev)
+			DMINFO("%s: data device %s replaces %s: %llu volatile sectors unverified",
+			       dm_table_device_name(vc->ti->table),
+			       vc->data_dev->name, old->data_dev->name,
+			       (unsigned long long)lost);
 		break;
 	}
 	mutex_unlock(&verify_instances_lock);
@@ -514,6 +560,7 @@ static void verify_dtr(struct dm_target *ti)
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
 	verify_extents_destroy(&vc->unverified);
+	verify_volatile_destroy(vc);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -678,6 +725,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 
 	r = verify_extents_init(&vc->unverified, READ_ONCE(max_unverified_ranges));
+	if (!r && vc->ref_dev)
+		r = verify_volatile_create(vc, READ_ONCE(max_unverified_ranges));
 	if (r) {
 		ti->error = "Cannot allocate range tracking";
 		goto bad;

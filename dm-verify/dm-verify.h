@@ -38,6 +38,7 @@ enum {
 	VERIFY_HALTED,		/* policy halt tripped: fail every bio */
 	VERIFY_EVENT_SENT,	/* a dm event was raised since the last reset */
 	VERIFY_NO_DELAY,	/* suspending: delay rules complete at once */
+	VERIFY_DATA_CRASHED,	/* data_crashed was sent: what matches is durable */
 };
 
 struct verify_mismatch {
@@ -61,6 +62,19 @@ struct verify_pages {
 	struct mutex reserve_lock;	/* one bio at a time waits on @reserve */
 	mempool_t reread;		/* one page: see verify_diff_reread() */
 	struct mutex reread_lock;
+};
+
+/* One generation of volatile writes; see dm-verify-volatile.c. */
+struct verify_gen {
+	struct list_head list;
+	u64 id;
+	struct verify_extents set;
+};
+
+struct verify_volatile {
+	struct list_head gens;		/* oldest first; the last one is open */
+	mempool_t pool;
+	unsigned long max;		/* ranges per generation */
 };
 
 struct verify_c {
@@ -100,6 +114,7 @@ struct verify_c {
 	unsigned int nr_waiting;	/* tracked bios that wait */
 	struct list_head delayed;	/* bios a delay rule holds back */
 	struct verify_extents unverified;
+	struct verify_volatile vol;	/* only with a reference */
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
@@ -127,6 +142,7 @@ struct verify_io {
 	blk_status_t ref_status;
 	blk_status_t status;		/* final status, held over a delay */
 	unsigned int op;		/* VERIFY_OP_* */
+	u64 flush_gen;			/* a flush: what it makes durable */
 	bool tracked;
 	bool waiting;
 	bool is_write;			/* changes content: write, discard, zeroes */
@@ -172,6 +188,17 @@ void verify_rules_emit_ima(struct verify_c *vc, char *result,
 			   unsigned int maxlen, unsigned int *szp);
 int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 			 char *result, unsigned int maxlen);
+
+/* dm-verify-volatile.c */
+int verify_volatile_create(struct verify_c *vc, unsigned long max);
+void verify_volatile_destroy(struct verify_c *vc);
+void verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
+			     bool fua);
+u64 verify_volatile_flush_issue(struct verify_c *vc);
+void verify_volatile_flushed(struct verify_c *vc, u64 id);
+sector_t verify_volatile_sectors(struct verify_c *vc);
+sector_t verify_volatile_lose(struct verify_c *vc);
+void verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
 
 /* dm-verify-status.c */
 void verify_status(struct dm_target *ti, status_type_t type,

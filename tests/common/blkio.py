@@ -8,6 +8,8 @@ bio order deterministic.  Ops (sectors are 512-byte units):
   w:SECTOR:COUNT[:BYTE]  write COUNT sectors filled with BYTE (default: seq)
   R:SECTOR:COUNT:N       N reads of the same range
   W:SECTOR:COUNT:N       N writes of the same range
+  d:SECTOR:COUNT[:BYTE]  write with RWF_DSYNC (a FUA write, or write + flush)
+  f                      fsync (an empty flush)
 Each I/O prints "<op> <sector> <result> <ms>", result "ok" or an errno name.
 """
 import errno
@@ -19,13 +21,18 @@ import time
 
 def run(fd, kind, sector, count, fill, seq):
     size = count * 512
-    buf = mmap.mmap(-1, size)
-    if kind == "w":
+    buf = mmap.mmap(-1, max(size, 512))
+    if kind in "wd":
         buf.write(bytes([fill if fill is not None else seq & 0xFF]) * size)
     start = time.monotonic()
     try:
-        if kind == "r":
+        if kind == "f":
+            os.fsync(fd)
+            n = size
+        elif kind == "r":
             n = os.preadv(fd, [buf], sector * 512)
+        elif kind == "d":
+            n = os.pwritev(fd, [buf], sector * 512, os.RWF_DSYNC)
         else:
             n = os.pwritev(fd, [buf], sector * 512)
         res = "ok" if n == size else "short"
@@ -42,6 +49,8 @@ def main():
     seq = 0
     for op in sys.argv[2:]:
         parts = op.split(":")
+        if parts[0] == "f":
+            parts = ["f", "0", "0"]
         kind, sector, count = parts[0], int(parts[1]), int(parts[2])
         if kind in "RW":
             for _ in range(int(parts[3])):
