@@ -122,7 +122,7 @@ static int verify_num(const char *word, u64 min, u64 max, u64 *out)
 	return 0;
 }
 
-static u64 verify_rng_next(u64 *state)
+u64 verify_rng_next(u64 *state)
 {
 	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -131,7 +131,7 @@ static u64 verify_rng_next(u64 *state)
 	return z ^ (z >> 31);
 }
 
-static u64 verify_mod(u64 a, u64 b)
+u64 verify_mod(u64 a, u64 b)
 {
 	u64 rem;
 

@@ -103,5 +103,8 @@ int verify_rule_format(const struct verify_rule *r, char *buf, size_t len);
 const char *verify_op_name(unsigned int op);
 const char *verify_action_name(enum verify_action action);
 const char *verify_errno_name(int err);
+/* The seeded generator the rules draw from (splitmix64), and a modulo. */
+u64 verify_rng_next(u64 *state);
+u64 verify_mod(u64 a, u64 b);
 
 #endif

@@ -29,13 +29,17 @@
 	X(UNVERIFIED_RANGES, unverified_ranges)		\
 	X(UNVERIFIED_SPAN, unverified_span)		\
 	X(UNVERIFIED_MERGES, unverified_merges)		\
-	X(VOLATILE_SECTORS, volatile_sectors)
+	X(VOLATILE_SECTORS, volatile_sectors)		\
+	X(CRASHES, crashes)				\
+	X(LOST_WRITES, lost_writes)			\
+	X(WRITE_CACHE_BYTES, write_cache_bytes)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\
 	X(OK, ok)					\
 	X(MISMATCH, mismatch)				\
-	X(HALTED, halted)
+	X(HALTED, halted)				\
+	X(CRASHED, crashed)
 
 /* on_mismatch policies, in the order of enum verify_policy. */
 #define VERIFY_POLICIES(X)				\

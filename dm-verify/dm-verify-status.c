@@ -36,7 +36,9 @@ static const char *verify_state(struct verify_c *vc)
 {
 	enum verify_state state = VERIFY_STATE_OK;
 
-	if (test_bit(VERIFY_HALTED, &vc->flags))
+	if (test_bit(VERIFY_CRASHED, &vc->flags))
+		state = VERIFY_STATE_CRASHED;
+	else if (test_bit(VERIFY_HALTED, &vc->flags))
 		state = VERIFY_STATE_HALTED;
 	else if (atomic64_read(&vc->stats[VERIFY_STAT_MISMATCHED_READS]) ||
 		 atomic64_read(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]))
@@ -58,6 +60,7 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
 	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
 					    verify_volatile_sectors(vc) : 0;
+	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -75,6 +78,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		words += 2;
 	if (vc->have_seed)
 		words += 2;
+	if (vc->wc.budget)
+		words += 2;
 	words += verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
@@ -82,6 +87,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		DMEMIT(" on_mismatch %s", verify_policy_name(policy));
 	if (vc->have_seed)
 		DMEMIT(" seed %llu", (unsigned long long)f->seed);
+	if (vc->wc.budget)
+		DMEMIT(" write_cache %llu", vc->wc.budget >> 20);
 	verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
@@ -93,7 +100,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
  * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
  * <mismatched_sectors> <status_mismatches> <faults_injected>
  * <unverified_sectors> <last_mismatch_sector> <unverified_ranges>
- * <unverified_span> <unverified_merges> <volatile_sectors>
+ * <unverified_span> <unverified_merges> <volatile_sectors> <crashes>
+ * <lost_writes> <write_cache_bytes>
  */
 void verify_status(struct dm_target *ti, status_type_t type,
 		   unsigned int status_flags, char *result, unsigned int maxlen)
@@ -133,6 +141,7 @@ void verify_status(struct dm_target *ti, status_type_t type,
 		       vc->ref_dev ? vc->ref_dev->name : "-",
 		       (unsigned long long)vc->ref_start,
 		       verify_policy_name(policy));
+		DMEMIT(",write_cache=%llu", vc->wc.budget >> 20);
 		verify_rules_emit_ima(vc, result, maxlen, &sz);
 		DMEMIT(";");
 		break;
@@ -244,12 +253,78 @@ static int verify_data_crashed(struct verify_c *vc, char *result,
 		return -EINVAL;
 	}
 	spin_lock_irqsave(&vc->lock, flags);
-	lost = verify_volatile_lose(vc);
+	lost = verify_volatile_lose(vc, true);
 	set_bit(VERIFY_DATA_CRASHED, &vc->flags);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	DMINFO("%s: data device crashed: %llu volatile sectors unverified",
 	       dm_table_device_name(vc->ti->table), (unsigned long long)lost);
 	DMEMIT("%llu\n", (unsigned long long)lost);
+	return 1;
+}
+
+/* crash [all | prob <ppm> | torn <ppm>] */
+static int verify_parse_crash(struct verify_c *vc, unsigned int argc,
+			      char **argv, struct verify_crash_opts *opt)
+{
+	static const char * const modes[] = { "all", "prob", "torn" };
+	unsigned int ppm, i;
+
+	opt->mode = VERIFY_CRASH_ALL;
+	opt->ppm = 0;
+	/* Seeded like the rules, and differently for each crash. */
+	opt->rng = vc->faults.seed ^
+		   (atomic64_read(&vc->stats[VERIFY_STAT_CRASHES]) + 1) *
+		   0x9e3779b97f4a7c15ULL;
+	if (!argc)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (!strcasecmp(argv[0], modes[i]))
+			break;
+	if (i == ARRAY_SIZE(modes) || argc != (i ? 2 : 1))
+		return -EINVAL;
+	opt->mode = i;
+	if (i && (kstrtouint(argv[1], 10, &ppm) || ppm > VERIFY_PPM))
+		return -EINVAL;
+	opt->ppm = i ? ppm : 0;
+	return 0;
+}
+
+/*
+ * Cut the power of the emulated cache: every bio fails until power_on, and
+ * a seeded choice of the volatile writes is undone on both legs.  Prints
+ * "<volatile writes> <lost> <torn> <sectors undone>".
+ */
+static int verify_crash_message(struct verify_c *vc, unsigned int argc,
+				char **argv, char *result, unsigned int maxlen)
+{
+	const char *name = dm_table_device_name(vc->ti->table);
+	struct verify_crash_result res;
+	struct verify_crash_opts opt;
+	unsigned int sz = 0;
+	int r;
+
+	if (!vc->wc.budget) {
+		DMERR("%s: crash needs the write_cache feature", name);
+		return -EINVAL;
+	}
+	if (verify_parse_crash(vc, argc, argv, &opt)) {
+		DMERR("%s: crash: expected all, prob <ppm> or torn <ppm> (ppm 0 to 1000000)",
+		      name);
+		return -EINVAL;
+	}
+	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags)) {
+		DMERR("%s: crash: already crashed, send power_on first", name);
+		return -EINVAL;
+	}
+	r = verify_crash(vc, &opt, &res);
+	if (r) {
+		DMERR("%s: crash: undoing writes failed: %d", name, r);
+		return r;
+	}
+	DMINFO("%s: crashed: %llu volatile writes, %llu lost, %llu torn, %llu sectors undone",
+	       name, res.volatile_writes, res.lost, res.torn, res.sectors);
+	DMEMIT("%llu %llu %llu %llu\n", res.volatile_writes, res.lost, res.torn,
+	       res.sectors);
 	return 1;
 }
 
@@ -260,6 +335,8 @@ static int verify_data_crashed(struct verify_c *vc, char *result,
  *   unverified [<start> <end>]  list the undefined ranges (not compared)
  *   on_mismatch <policy>  log, error, reference or halt
  *   data_crashed          the data device lost its volatile writes
+ *   crash [all | prob <ppm> | torn <ppm>]  a power cut (needs write_cache)
+ *   power_on              serve bios again after a crash
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
 int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
@@ -293,6 +370,17 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 	}
 	if (argc == 1 && !strcasecmp(argv[0], "data_crashed"))
 		return verify_data_crashed(vc, result, maxlen);
+	if (argc >= 1 && !strcasecmp(argv[0], "crash"))
+		return verify_crash_message(vc, argc - 1, argv + 1, result,
+					    maxlen);
+	if (argc == 1 && !strcasecmp(argv[0], "power_on")) {
+		if (!test_and_clear_bit(VERIFY_CRASHED, &vc->flags)) {
+			DMERR("%s: power_on: not crashed",
+			      dm_table_device_name(ti->table));
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))
 		return verify_fault_message(vc, argc - 1, argv + 1, result,
 					    maxlen);

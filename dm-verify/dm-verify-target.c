@@ -67,16 +67,21 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 {
 	sector_t start = io->sector, end = io->sector + io->nr_sectors;
 	bool durable = (io->bio->bi_opf & REQ_FUA) ||
-		       !bdev_write_cache(verify_data_bdev(vc));
+		       (!vc->wc.budget && !bdev_write_cache(verify_data_bdev(vc)));
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	if (io->op == VERIFY_OP_DISCARD || io->data_status || io->ref_status)
-		verify_extents_add(&vc->unverified, start, end);
-	else
-		verify_extents_remove(&vc->unverified, start, end);
-	if (!io->data_status)
-		verify_volatile_written(vc, start, end, durable);
+	if (vc->ref_dev) {
+		if (io->op == VERIFY_OP_DISCARD || io->data_status ||
+		    io->ref_status)
+			verify_extents_add(&vc->unverified, start, end);
+		else
+			verify_extents_remove(&vc->unverified, start, end);
+		if (!io->data_status)
+			verify_volatile_written(vc, start, end, durable);
+	}
+	if (vc->wc.budget)
+		verify_wcache_complete(vc, io);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -88,7 +93,10 @@ static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
 	if (io->data_status || io->fault.action == VERIFY_ACT_DROP)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
-	verify_volatile_flushed(vc, io->flush_gen);
+	if (vc->ref_dev)
+		verify_volatile_flushed(vc, io->flush_gen);
+	if (vc->wc.budget)
+		verify_wcache_flushed(vc, io->wc_epoch);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -107,6 +115,8 @@ static void verify_delayed_endio(struct work_struct *work)
 	spin_lock_irqsave(&io->vc->lock, flags);
 	list_del(&io->list);
 	spin_unlock_irqrestore(&io->vc->lock, flags);
+	if (test_bit(VERIFY_CRASHED, &io->vc->flags))
+		io->status = BLK_STS_IOERR;
 	verify_endio_io(io, io->status);
 }
 
@@ -168,13 +178,16 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 {
 	struct verify_c *vc = io->vc;
 
-	if (vc->ref_dev && io->is_write && io->nr_sectors)
+	if ((vc->ref_dev || vc->wc.budget) && io->is_write && io->nr_sectors)
 		verify_account_write(vc, io);
-	else if (vc->ref_dev && io->op == VERIFY_OP_FLUSH)
+	else if ((vc->ref_dev || vc->wc.budget) && io->op == VERIFY_OP_FLUSH)
 		verify_account_flush(vc, io);
 	verify_free_legs(io);
 	verify_untrack(vc, io);
 	status = verify_apply_fault(io, status);
+	/* In flight at a power cut: whatever the legs did, the caller sees EIO. */
+	if (unlikely(test_bit(VERIFY_CRASHED, &vc->flags)))
+		status = BLK_STS_IOERR;
 	if (io->fault.action == VERIFY_ACT_DELAY) {
 		io->status = status;
 		verify_delay(vc, io);
@@ -268,12 +281,15 @@ static void verify_issue(struct verify_io *io)
 	bool offload_ref;
 	int i;
 
-	/* Halted while waiting its turn: no legs were allocated yet. */
-	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags))) {
+	/* Halted or crashed while waiting its turn: no legs were allocated. */
+	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
+		     test_bit(VERIFY_CRASHED, &vc->flags))) {
 		verify_untrack(vc, io);
 		verify_endio_io(io, BLK_STS_IOERR);
 		return;
 	}
+	if (vc->wc.budget && io->is_write && io->nr_sectors)
+		verify_wcache_prepare(vc, io);
 	verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
@@ -371,12 +387,26 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 		     (unsigned long long)io->sector, io->nr_sectors);
 }
 
+static void verify_flush_issue(struct verify_c *vc, struct verify_io *io)
+{
+	unsigned long flags;
+
+	if (vc->ref_dev)
+		io->flush_gen = verify_volatile_flush_issue(vc);
+	if (vc->wc.budget) {
+		spin_lock_irqsave(&vc->lock, flags);
+		io->wc_epoch = verify_wcache_flush_issue(vc);
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
+}
+
 static int verify_map(struct dm_target *ti, struct bio *bio)
 {
 	struct verify_c *vc = ti->private;
 	struct verify_io *io = dm_per_bio_data(bio, sizeof(struct verify_io));
 
-	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags)))
+	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
+		     test_bit(VERIFY_CRASHED, &vc->flags)))
 		return DM_MAPIO_KILL;
 
 	io->op = verify_op_class(bio);
@@ -401,14 +431,15 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		bio_endio(bio);
 		return DM_MAPIO_SUBMITTED;
 	}
-	if (!vc->ref_dev && io->fault.action == VERIFY_ACT_NONE) {
+	if (!vc->ref_dev && !vc->wc.budget &&
+	    io->fault.action == VERIFY_ACT_NONE) {
 		bio_set_dev(bio, verify_data_bdev(vc));
 		bio->bi_iter.bi_sector = vc->data_start + io->sector;
 		return DM_MAPIO_REMAPPED;
 	}
 	/* Before it reaches a leg: only writes done by now are its to keep. */
-	if (vc->ref_dev && io->op == VERIFY_OP_FLUSH)
-		io->flush_gen = verify_volatile_flush_issue(vc);
+	if (io->op == VERIFY_OP_FLUSH)
+		verify_flush_issue(vc, io);
 
 	io->is_write = op_is_write(bio_op(bio));
 	io->data_status = BLK_STS_OK;
@@ -417,16 +448,19 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->waiting = false;
 	io->ref_bio = NULL;
 	io->data_bio = NULL;
+	io->undo = NULL;
 
 	/*
 	 * Every bio is tracked before its legs are allocated, so a bio that
 	 * waits for an overlapping one holds no pool element.  A large write
 	 * is copied, then issued, on the workqueue.
 	 */
-	if (vc->ref_dev && io->nr_sectors &&
+	if ((vc->ref_dev || vc->wc.budget) && io->nr_sectors &&
 	    !verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
-	if (io->is_write && verify_offload(vc, io)) {
+	/* The write cache reads what a write overwrites: that sleeps. */
+	if (io->is_write && (verify_offload(vc, io) ||
+			     (vc->wc.budget && io->nr_sectors))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;
@@ -486,15 +520,17 @@ static void verify_take_over(struct verify_c *vc)
 		    !dm_suspended(old->ti))
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
-		if (old->data_dev->bdev != vc->data_dev->bdev)
-			lost = verify_volatile_lose(old);
+		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
+			lost = verify_volatile_lose(old, true);
 		verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
 		verify_extents_move(&vc->unverified, &old->unverified);
 		/* What a grow adds was never written through us on both legs. */
 		if (vc->ti->len > old->ti->len)
 			verify_extents_add(&vc->unverified, old->ti->len,
 					   vc->ti->len);
-		verify_volatile_take_over(vc, old);
+		if (vc->ref_dev)
+			verify_volatile_take_over(vc, old);
+		verify_wcache_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
@@ -506,6 +542,8 @@ static void verify_take_over(struct verify_c *vc)
 			set_bit(VERIFY_EVENT_SENT, &vc->flags);
 		if (test_bit(VERIFY_DATA_CRASHED, &old->flags) || lost)
 			set_bit(VERIFY_DATA_CRASHED, &vc->flags);
+		if (test_bit(VERIFY_CRASHED, &old->flags))
+			set_bit(VERIFY_CRASHED, &vc->flags);
 		if (old->data_dev->bdev != vc->data_dev->bdev)
 			DMINFO("%s: data device %s replaces %s: %llu volatile sectors unverified",
 			       dm_table_device_name(vc->ti->table),
@@ -520,7 +558,7 @@ static int verify_preresume(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
-	if (!vc->resumed && vc->ref_dev)
+	if (!vc->resumed && (vc->ref_dev || vc->wc.budget))
 		verify_take_over(vc);
 	return 0;
 }
@@ -561,6 +599,7 @@ static void verify_dtr(struct dm_target *ti)
 	bioset_exit(&vc->ref_bs);
 	verify_extents_destroy(&vc->unverified);
 	verify_volatile_destroy(vc);
+	verify_wcache_destroy(vc);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -606,7 +645,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 		{0, 1024, "Invalid number of feature args"},
 	};
 	bool have_policy = false;
-	unsigned long long seed;
+	unsigned long long seed, mb;
 	unsigned int argc;
 	const char *name;
 	char dummy;
@@ -653,6 +692,20 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			verify_faults_set_seed(&vc->faults, seed);
 			continue;
 		}
+		if (!strcasecmp(name, "write_cache")) {
+			if (vc->wc.budget) {
+				ti->error = "Feature write_cache duplicated";
+				return -EINVAL;
+			}
+			if (!argc || sscanf(dm_shift_arg(as), "%llu%c", &mb, &dummy) != 1 ||
+			    !mb || mb > VERIFY_WRITE_CACHE_MAX_MB) {
+				ti->error = "Invalid write_cache size (MiB, 1 to 4096)";
+				return -EINVAL;
+			}
+			argc--;
+			vc->wc.budget = mb << 20;
+			continue;
+		}
 		if (!strcasecmp(name, "fault")) {
 			r = verify_parse_fault_feature(ti, as, &argc);
 			if (r)
@@ -677,6 +730,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  * Features:
  *   on_mismatch <log|error|reference|halt>
  *   seed <n>
+ *   write_cache <MiB>		emulate a volatile write cache of that size
  *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
 static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
@@ -704,6 +758,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	verify_inflight_init(vc);
 	INIT_LIST_HEAD(&vc->delayed);
 	verify_pages_init(vc);
+	verify_wcache_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
 	INIT_LIST_HEAD(&vc->instance);
 
@@ -761,6 +816,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
 	ti->num_write_zeroes_bios = 1;
+	/* An emulated cache is volatile whatever the legs: flushes and FUA. */
+	ti->flush_supported = !!vc->wc.budget;
 
 	mutex_lock(&verify_instances_lock);
 	list_add(&vc->instance, &verify_instances);

@@ -154,10 +154,12 @@ sector_t verify_volatile_sectors(struct verify_c *vc)
 
 /*
  * The data device lost its volatile writes (data_crashed, or another data
- * device took its place): what they covered is no longer comparable.
- * Under the lock; returns the sectors that became unverified.
+ * device took its place): with @unverify, what they covered is no longer
+ * comparable.  Without, they are simply forgotten (after a simulated
+ * crash, which made both legs equal).  Under the lock; returns the
+ * sectors that were volatile.
  */
-sector_t verify_volatile_lose(struct verify_c *vc)
+sector_t verify_volatile_lose(struct verify_c *vc, bool unverify)
 {
 	struct verify_volatile *v = &vc->vol;
 	const struct verify_range *r;
@@ -166,7 +168,7 @@ sector_t verify_volatile_lose(struct verify_c *vc)
 
 	list_for_each_entry_safe(g, tmp, &v->gens, list) {
 		r = NULL;
-		while ((r = verify_extents_next(&g->set, r)))
+		while (unverify && (r = verify_extents_next(&g->set, r)))
 			verify_extents_add(&vc->unverified, r->e.start, r->e.end);
 		n += g->set.sectors;
 		if (g != newest)

@@ -39,6 +39,39 @@ enum {
 	VERIFY_EVENT_SENT,	/* a dm event was raised since the last reset */
 	VERIFY_NO_DELAY,	/* suspending: delay rules complete at once */
 	VERIFY_DATA_CRASHED,	/* data_crashed was sent: what matches is durable */
+	VERIFY_CRASHED,		/* a simulated power cut: fail every bio */
+};
+
+/* Largest write_cache: its copies are kernel memory. */
+#define VERIFY_WRITE_CACHE_MAX_MB	4096
+
+/* The emulated write cache; see dm-verify-crash.c. */
+struct verify_wcache {
+	u64 budget;			/* bytes of copies to keep; 0: off */
+	u64 bytes;			/* bytes of copies held */
+	struct list_head undo;		/* completed writes, oldest first */
+	u64 epoch;			/* flushes issued */
+	u64 written_back;		/* records dropped as written back */
+};
+
+enum verify_crash_mode {
+	VERIFY_CRASH_ALL,		/* every volatile write is lost */
+	VERIFY_CRASH_PROB,		/* each one with probability ppm */
+	VERIFY_CRASH_TORN,		/* each logical block of each one */
+};
+
+struct verify_crash_opts {
+	enum verify_crash_mode mode;
+	u32 ppm;
+	u64 rng;
+};
+
+struct verify_crash_result {
+	u64 volatile_writes;
+	u64 lost;
+	u64 torn;
+	u64 sectors;			/* sectors undone */
+	u64 merges;			/* see verify_crash() */
 };
 
 struct verify_mismatch {
@@ -115,6 +148,7 @@ struct verify_c {
 	struct list_head delayed;	/* bios a delay rule holds back */
 	struct verify_extents unverified;
 	struct verify_volatile vol;	/* only with a reference */
+	struct verify_wcache wc;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
@@ -143,6 +177,8 @@ struct verify_io {
 	blk_status_t status;		/* final status, held over a delay */
 	unsigned int op;		/* VERIFY_OP_* */
 	u64 flush_gen;			/* a flush: what it makes durable */
+	u64 wc_epoch;			/* the same, in the write cache */
+	struct verify_undo *undo;	/* what a write overwrote */
 	bool tracked;
 	bool waiting;
 	bool is_write;			/* changes content: write, discard, zeroes */
@@ -165,6 +201,17 @@ void verify_free_legs(struct verify_io *io);
 bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void verify_log_status_mismatch(struct verify_io *io);
 void verify_raise_event(struct verify_c *vc);
+
+/* dm-verify-crash.c */
+void verify_wcache_init(struct verify_c *vc);
+void verify_wcache_destroy(struct verify_c *vc);
+void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
+void verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
+u64 verify_wcache_flush_issue(struct verify_c *vc);
+void verify_wcache_flushed(struct verify_c *vc, u64 epoch);
+void verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
+int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
+		 struct verify_crash_result *res);
 
 /* dm-verify-inflight.c */
 void verify_inflight_init(struct verify_c *vc);
@@ -197,7 +244,7 @@ void verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
 u64 verify_volatile_flush_issue(struct verify_c *vc);
 void verify_volatile_flushed(struct verify_c *vc, u64 id);
 sector_t verify_volatile_sectors(struct verify_c *vc);
-sector_t verify_volatile_lose(struct verify_c *vc);
+sector_t verify_volatile_lose(struct verify_c *vc, bool unverify);
 void verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
 
 /* dm-verify-status.c */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: an emulated volatile write cache and the power cuts it allows.
+ *
+ * With the write_cache feature, every write (discards and write zeroes
+ * too) first saves the content it overwrites, read from the reference, or
+ * from the data device when there is none.  The saved copy is an undo
+ * record; once the write completes it sits on verify_wcache.undo in
+ * completion order until a flush issued after that completion completes
+ * (then the write is durable and the record freed) or the cache is over
+ * its size (then the oldest records go: written back, which a real cache
+ * may do at any time).  A FUA write is durable at once; its record keeps
+ * only its range, which a crash needs (see verify_crash_undo()).
+ *
+ * A crash fails every bio from then on, waits for those in flight, and
+ * undoes a seeded choice of the volatile writes on both legs, so that each
+ * sector ends holding the latest write kept, or its durable content.
+ *
+ * verify_wcache's fields are guarded by verify_c.lock.
+ */
+#include "dm-verify.h"
+
+#include <linux/delay.h>
+#include <linux/slab.h>
+
+struct verify_undo {
+	struct list_head list;
+	sector_t sector;		/* target relative */
+	unsigned int nr_sectors;
+	unsigned int nr_pages;		/* 0 once durable: no content kept */
+	u64 epoch;			/* verify_wcache.epoch at completion */
+	bool lost;			/* a crash's choice */
+	struct page *pages[];
+};
+
+static void verify_undo_drop_pages(struct verify_wcache *wc,
+				   struct verify_undo *u)
+{
+	unsigned int i;
+
+	for (i = 0; i < u->nr_pages; i++)
+		__free_page(u->pages[i]);
+	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+	u->nr_pages = 0;
+}
+
+static void verify_undo_free(struct verify_wcache *wc, struct verify_undo *u)
+{
+	verify_undo_drop_pages(wc, u);
+	kfree(u);
+}
+
+void verify_wcache_init(struct verify_c *vc)
+{
+	INIT_LIST_HEAD(&vc->wc.undo);
+}
+
+void verify_wcache_destroy(struct verify_c *vc)
+{
+	struct verify_wcache *wc = &vc->wc;
+	struct verify_undo *u, *tmp;
+
+	if (!wc->budget)
+		return;
+	list_for_each_entry_safe(u, tmp, &wc->undo, list)
+		verify_undo_free(wc, u);
+	INIT_LIST_HEAD(&wc->undo);
+}
+
+/*
+ * Read or write @nr sectors of @u's content, from sector @from of it, at
+ * @sector of @bdev.  Sleeps.
+ */
+static int verify_undo_io(struct block_device *bdev, blk_opf_t opf,
+			  sector_t sector, struct verify_undo *u,
+			  sector_t from, sector_t nr)
+{
+	u64 off = (u64)from << SECTOR_SHIFT, left = (u64)nr << SECTOR_SHIFT;
+	unsigned int len, po;
+	struct bio *bio;
+	int r = 0;
+
+	while (left && !r) {
+		bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_NOIO);
+		bio->bi_iter.bi_sector = sector;
+		while (left) {
+			po = offset_in_page(off);
+			len = min_t(u64, left, PAGE_SIZE - po);
+			if (bio_add_page(bio, u->pages[off >> PAGE_SHIFT], len,
+					 po) != len)
+				break;
+			off += len;
+			left -= len;
+		}
+		sector += bio_sectors(bio);
+		r = submit_bio_wait(bio);
+		bio_put(bio);
+	}
+	return r;
+}
+
+/* Oldest first, free records until the cache is back within its size. */
+static void verify_wcache_write_back(struct verify_wcache *wc)
+{
+	struct verify_undo *u;
+
+	while (wc->bytes > wc->budget && !list_empty(&wc->undo)) {
+		u = list_first_entry(&wc->undo, struct verify_undo, list);
+		list_del(&u->list);
+		verify_undo_free(wc, u);
+		wc->written_back++;
+	}
+}
+
+/*
+ * Before a write is issued (on the workqueue: this sleeps), save what it
+ * overwrites.  A write larger than the whole cache, or whose old content
+ * cannot be read, is written back at once: a crash keeps it, as a real
+ * cache may.
+ */
+void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_wcache *wc = &vc->wc;
+	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
+	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
+	struct block_device *bdev;
+	struct verify_undo *u;
+	unsigned long flags;
+	sector_t sector;
+
+	io->undo = NULL;
+	if (size > wc->budget)
+		goto written_back;
+	u = kmalloc(struct_size(u, pages, n), GFP_NOIO);
+	u->sector = io->sector;
+	u->nr_sectors = io->nr_sectors;
+	u->nr_pages = n;
+	for (i = 0; i < n; i++)
+		u->pages[i] = alloc_page(GFP_NOIO);
+	if (vc->ref_dev) {
+		bdev = vc->ref_dev->bdev;
+		sector = vc->ref_start + io->sector;
+	} else {
+		bdev = verify_data_bdev(vc);
+		sector = vc->data_start + io->sector;
+	}
+	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors)) {
+		for (i = 0; i < n; i++)
+			__free_page(u->pages[i]);
+		kfree(u);
+		goto written_back;
+	}
+	spin_lock_irqsave(&vc->lock, flags);
+	wc->bytes += (u64)n << PAGE_SHIFT;
+	verify_wcache_write_back(wc);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	io->undo = u;
+	return;
+
+written_back:
+	spin_lock_irqsave(&vc->lock, flags);
+	wc->written_back++;
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/* A write completed; under the lock, so a flush issued now comes after it. */
+void verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_wcache *wc = &vc->wc;
+	struct verify_undo *u = io->undo;
+
+	if (!u)
+		return;
+	io->undo = NULL;
+	u->epoch = wc->epoch;
+	if (io->bio->bi_opf & REQ_FUA)
+		verify_undo_drop_pages(wc, u);
+	list_add_tail(&u->list, &wc->undo);
+}
+
+/* Under the lock: the epoch a flush issued now makes durable. */
+u64 verify_wcache_flush_issue(struct verify_c *vc)
+{
+	return vc->wc.epoch++;
+}
+
+/* Under the lock: a flush issued in @epoch completed on the data device. */
+void verify_wcache_flushed(struct verify_c *vc, u64 epoch)
+{
+	struct verify_wcache *wc = &vc->wc;
+	struct verify_undo *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, &wc->undo, list) {
+		if (u->epoch > epoch)
+			break;
+		list_del(&u->list);
+		verify_undo_free(wc, u);
+	}
+}
+
+/*
+ * A reloaded table takes over @old's records, if it has a write cache over
+ * the same data device, clipped to its length and size.  Otherwise they
+ * are written back.  Under @old's lock; @vc serves no I/O yet.
+ */
+void verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
+{
+	struct verify_wcache *wc = &vc->wc, *owc = &old->wc;
+	bool keep = wc->budget && old->data_dev->bdev == vc->data_dev->bdev;
+	struct verify_undo *u, *tmp;
+	u64 bytes;
+
+	list_for_each_entry_safe(u, tmp, &owc->undo, list) {
+		list_del(&u->list);
+		if (!keep || u->sector + u->nr_sectors > vc->ti->len) {
+			verify_undo_free(owc, u);
+			wc->written_back++;
+			continue;
+		}
+		bytes = (u64)u->nr_pages << PAGE_SHIFT;
+		owc->bytes -= bytes;
+		wc->bytes += bytes;
+		list_add_tail(&u->list, &wc->undo);
+	}
+	wc->epoch = owc->epoch;
+	wc->written_back += owc->written_back;
+	verify_wcache_write_back(wc);
+}
+
+/* Restore [@from, @from + @nr) of @u's old content on both legs. */
+static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
+			       sector_t from, sector_t nr)
+{
+	sector_t at = u->sector + from;
+	int r;
+
+	r = verify_undo_io(verify_data_bdev(vc), REQ_OP_WRITE,
+			   vc->data_start + at, u, from, nr);
+	if (!r && vc->ref_dev)
+		r = verify_undo_io(vc->ref_dev->bdev, REQ_OP_WRITE,
+				   vc->ref_start + at, u, from, nr);
+	return r;
+}
+
+/*
+ * Restore the part of [@start, @end) (target sectors, inside @u) that no
+ * later kept write holds (@settled): there the device must show @u's old
+ * content.  Returns the sectors restored, or a negative errno.
+ */
+static s64 verify_undo_unsettled(struct verify_c *vc, struct verify_undo *u,
+				 struct verify_extents *settled,
+				 sector_t start, sector_t end)
+{
+	/* Two, as a query stretches only its last entry when there are more. */
+	struct verify_extent e[2];
+	sector_t at = start, stop;
+	unsigned int n;
+	s64 done = 0;
+	int r;
+
+	while (at < end) {
+		n = verify_extents_query(settled, at, end, e, ARRAY_SIZE(e));
+		stop = n ? e[0].start : end;
+		if (stop > at) {
+			r = verify_undo_restore(vc, u, at - u->sector, stop - at);
+			if (r)
+				return r;
+			done += stop - at;
+		}
+		at = n ? e[0].end : end;
+	}
+	return done;
+}
+
+/*
+ * Newest first: a kept write settles its sectors (they show it, whatever
+ * older writes did); a lost one restores what it overwrote where nothing
+ * newer was kept.  The oldest lost write's copy is the durable content.
+ */
+static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
+			     struct verify_crash_opts *opt,
+			     struct verify_crash_result *res)
+{
+	unsigned int lbs = max(bdev_logical_block_size(verify_data_bdev(vc)),
+			       vc->ref_dev ?
+			       bdev_logical_block_size(vc->ref_dev->bdev) : 0);
+	sector_t bs = lbs >> SECTOR_SHIFT, b;
+	struct verify_extents settled;
+	struct verify_undo *u;
+	bool lost, torn;
+	s64 done;
+	int r;
+
+	r = verify_extents_init(&settled, 0);
+	if (r)
+		return r;
+	/* Draw in completion order, so the same bios give the same choice. */
+	list_for_each_entry(u, undo, list) {
+		if (!u->nr_pages)
+			continue;
+		res->volatile_writes++;
+		if (opt->mode == VERIFY_CRASH_ALL)
+			u->lost = true;
+		else if (opt->mode == VERIFY_CRASH_PROB)
+			u->lost = verify_mod(verify_rng_next(&opt->rng),
+					     VERIFY_PPM) < opt->ppm;
+		else
+			u->lost = false;
+	}
+	list_for_each_entry_reverse(u, undo, list) {
+		lost = u->nr_pages && u->lost;
+		if (!u->nr_pages || (!lost && opt->mode != VERIFY_CRASH_TORN)) {
+			verify_extents_add(&settled, u->sector,
+					   u->sector + u->nr_sectors);
+			continue;
+		}
+		if (lost) {
+			res->lost++;
+			done = verify_undo_unsettled(vc, u, &settled, u->sector,
+						     u->sector + u->nr_sectors);
+			if (done < 0)
+				goto fail;
+			res->sectors += done;
+			continue;
+		}
+		/* Torn: each logical block of a kept write may be lost. */
+		torn = false;
+		for (b = u->sector; b < u->sector + u->nr_sectors; b += bs) {
+			sector_t e = min_t(sector_t, b + bs,
+					   u->sector + u->nr_sectors);
+
+			if (verify_mod(verify_rng_next(&opt->rng), VERIFY_PPM) >=
+			    opt->ppm) {
+				verify_extents_add(&settled, b, e);
+				continue;
+			}
+			torn = true;
+			done = verify_undo_unsettled(vc, u, &settled, b, e);
+			if (done < 0)
+				goto fail;
+			res->sectors += done;
+		}
+		res->torn += torn;
+	}
+	res->merges = settled.merges;
+	verify_extents_destroy(&settled);
+	return 0;
+fail:
+	verify_extents_destroy(&settled);
+	return done;
+}
+
+/* Wait until no tracked bio runs: every write's record is on the list. */
+static void verify_crash_drain(struct verify_c *vc)
+{
+	unsigned long flags;
+	bool busy;
+
+	for (;;) {
+		spin_lock_irqsave(&vc->lock, flags);
+		busy = !RB_EMPTY_ROOT(&vc->inflight.rb_root);
+		spin_unlock_irqrestore(&vc->lock, flags);
+		if (!busy)
+			break;
+		usleep_range(1000, 2000);
+	}
+}
+
+/*
+ * The power cut.  VERIFY_CRASHED is set already (new bios fail); sleeps.
+ * Returns 0 or a negative errno from writing the undo to a leg.
+ */
+int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
+		 struct verify_crash_result *res)
+{
+	struct verify_wcache *wc = &vc->wc;
+	struct verify_undo *u, *tmp;
+	unsigned long flags;
+	LIST_HEAD(undo);
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	verify_crash_drain(vc);
+	spin_lock_irqsave(&vc->lock, flags);
+	list_splice_init(&wc->undo, &undo);
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	r = verify_crash_undo(vc, &undo, opt, res);
+
+	spin_lock_irqsave(&vc->lock, flags);
+	list_for_each_entry_safe(u, tmp, &undo, list)
+		verify_undo_free(wc, u);
+	/* Both legs now hold the post-crash content: nothing is volatile. */
+	if (vc->ref_dev)
+		verify_volatile_lose(vc, false);
+	spin_unlock_irqrestore(&vc->lock, flags);
+
+	atomic64_inc(&vc->stats[VERIFY_STAT_CRASHES]);
+	atomic64_add(res->lost + res->torn, &vc->stats[VERIFY_STAT_LOST_WRITES]);
+	if (res->merges)
+		DMWARN("%s: crash: short of memory, %llu ranges kept whole",
+		       dm_table_device_name(vc->ti->table), res->merges);
+	return r;
+}
