@@ -244,12 +244,14 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 	 * data_crashed, whatever is still compared was durable (or written
 	 * since): say so, as losing it was not legal.
 	 */
-	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu%s",
+	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu",
 		    dm_table_device_name(vc->ti->table),
 		    (unsigned long long)sector, m->offset, d->bad_sectors,
-		    io->nr_sectors, (unsigned long long)io->sector,
-		    test_bit(VERIFY_DATA_CRASHED, &vc->flags) ?
-		    ", in durable data" : "");
+		    io->nr_sectors, (unsigned long long)io->sector);
+	if (test_bit(VERIFY_DATA_CRASHED, &vc->flags))
+		DMERR_LIMIT("%s: mismatch at sector %llu is in durable data",
+			    dm_table_device_name(vc->ti->table),
+			    (unsigned long long)sector);
 }
 
 /*

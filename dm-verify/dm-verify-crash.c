@@ -367,6 +367,20 @@ static void verify_crash_drain(struct verify_c *vc)
 }
 
 /*
+ * Seeded like the rules, and differently for each crash, so that the same
+ * seed and bios give the same post-crash content.
+ */
+void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
+			    enum verify_crash_mode mode, u32 ppm)
+{
+	opt->mode = mode;
+	opt->ppm = ppm;
+	opt->rng = vc->faults.seed ^
+		   (atomic64_read(&vc->stats[VERIFY_STAT_CRASHES]) + 1) *
+		   0x9e3779b97f4a7c15ULL;
+}
+
+/*
  * The power cut.  VERIFY_CRASHED is set already (new bios fail); sleeps.
  * Returns 0 or a negative errno from writing the undo to a leg.
  */
@@ -400,5 +414,34 @@ int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	if (res->merges)
 		DMWARN("%s: crash: short of memory, %llu ranges kept whole",
 		       dm_table_device_name(vc->ti->table), res->merges);
+	if (r)
+		DMERR("%s: crash: undoing writes failed: %d",
+		      dm_table_device_name(vc->ti->table), r);
+	else
+		DMINFO("%s: crashed: %llu volatile, %llu lost, %llu torn, %llu sectors undone",
+		       dm_table_device_name(vc->ti->table), res->volatile_writes,
+		       res->lost, res->torn, res->sectors);
 	return r;
+}
+
+void verify_crash_work(struct work_struct *work)
+{
+	struct verify_c *vc = container_of(work, struct verify_c, crash_work);
+	struct verify_crash_result res;
+
+	verify_crash(vc, &vc->crash_opt, &res);
+}
+
+/*
+ * A crash rule fired for @io, in map: the power fails before @io runs (the
+ * caller fails it).  The undo sleeps, so it runs on a worker, not below
+ * this bio's submitter; power_on waits for it.
+ */
+void verify_crash_by_rule(struct verify_c *vc, struct verify_io *io)
+{
+	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags))
+		return;
+	verify_crash_opts_init(vc, &vc->crash_opt, io->fault.crash_mode,
+			       io->fault.crash_ppm);
+	queue_work(system_unbound_wq, &vc->crash_work);
 }

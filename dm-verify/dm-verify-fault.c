@@ -9,7 +9,8 @@
  *   op:     read | write | flush | discard | write_zeroes | any
  *   flags:  fua | preflush | meta | sync
  *   action: error [<errno>] | error_after [<errno>] | drop |
- *           delay <ms> [<jitter_ms>] | corrupt [<byte> [<xor>]]
+ *           delay <ms> [<jitter_ms>] | corrupt [<byte> [<xor>]] |
+ *           crash [all | prob <ppm> | torn <ppm>]
  */
 #include "dm-verify-fault.h"
 
@@ -53,6 +54,7 @@ static const char * const verify_action_names[] = {
 	[VERIFY_ACT_DROP] = "drop",
 	[VERIFY_ACT_DELAY] = "delay",
 	[VERIFY_ACT_CORRUPT] = "corrupt",
+	[VERIFY_ACT_CRASH] = "crash",
 };
 
 const char *verify_op_name(unsigned int op)
@@ -211,6 +213,25 @@ static int verify_parse_action(struct verify_rule *r, const char *name,
 				return -EINVAL;
 			}
 			r->corrupt_xor = v;
+		}
+	} else if (!strcmp(name, "crash")) {
+		r->action = VERIFY_ACT_CRASH;
+		r->crash_mode = VERIFY_CRASH_ALL;
+		name = verify_next(w);
+		if (name && strcmp(name, "all")) {
+			if (!strcmp(name, "prob")) {
+				r->crash_mode = VERIFY_CRASH_PROB;
+			} else if (!strcmp(name, "torn")) {
+				r->crash_mode = VERIFY_CRASH_TORN;
+			} else {
+				*error = "Invalid fault crash mode";
+				return -EINVAL;
+			}
+			if (verify_num(verify_next(w), 0, VERIFY_PPM, &v)) {
+				*error = "Invalid fault crash ppm";
+				return -EINVAL;
+			}
+			r->crash_ppm = v;
 		}
 	} else {
 		*error = "Unknown fault rule keyword";
@@ -458,6 +479,8 @@ bool verify_faults_decide(struct verify_faults *f, unsigned int op,
 				       2 * (u64)r->jitter_ms + 1);
 			out->delay_ms = r->delay_ms + j - r->jitter_ms;
 		}
+		out->crash_mode = r->crash_mode;
+		out->crash_ppm = r->crash_ppm;
 		if (r->action == VERIFY_ACT_CORRUPT) {
 			out->corrupt_offset = r->corrupt_offset >= 0 ?
 				verify_mod(r->corrupt_offset, bytes) :
@@ -535,6 +558,13 @@ int verify_rule_format(const struct verify_rule *r, char *buf, size_t len)
 		if (r->jitter_ms) {
 			EMIT(" %u", r->jitter_ms);
 			words++;
+		}
+		break;
+	case VERIFY_ACT_CRASH:
+		if (r->crash_mode != VERIFY_CRASH_ALL) {
+			EMIT(" %s %u", r->crash_mode == VERIFY_CRASH_PROB ?
+			     "prob" : "torn", r->crash_ppm);
+			words += 2;
 		}
 		break;
 	case VERIFY_ACT_CORRUPT:

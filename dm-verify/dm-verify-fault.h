@@ -45,6 +45,14 @@ enum verify_action {
 	VERIFY_ACT_DROP,	/* skip the data leg, report success */
 	VERIFY_ACT_DELAY,	/* complete later */
 	VERIFY_ACT_CORRUPT,	/* flip a byte of the read payload */
+	VERIFY_ACT_CRASH,	/* power cut before the bio runs (write_cache) */
+};
+
+/* Which volatile writes a power cut loses (crash action and message). */
+enum verify_crash_mode {
+	VERIFY_CRASH_ALL,	/* every one */
+	VERIFY_CRASH_PROB,	/* each one with probability ppm */
+	VERIFY_CRASH_TORN,	/* each logical block of each one */
 };
 
 struct verify_rule {
@@ -63,6 +71,8 @@ struct verify_rule {
 	u32 delay_ms, jitter_ms;
 	s64 corrupt_offset;	/* byte in the payload; -1: seeded choice */
 	u32 corrupt_xor;	/* 0: seeded choice */
+	enum verify_crash_mode crash_mode;
+	u32 crash_ppm;
 
 	u64 matches, hits;
 	u64 rng;
@@ -77,6 +87,8 @@ struct verify_fault {
 	u32 delay_ms;
 	u64 corrupt_offset;
 	u8 corrupt_xor;
+	enum verify_crash_mode crash_mode;
+	u32 crash_ppm;
 };
 
 struct verify_faults {

@@ -42,6 +42,21 @@ int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 	return 0;
 }
 
+/* Rules the table's other features must allow; at table load. */
+int verify_rules_check(struct verify_c *vc, char **error)
+{
+	unsigned int i;
+
+	for (i = 0; i < vc->faults.nr; i++) {
+		if (vc->faults.rule[i].action == VERIFY_ACT_CRASH &&
+		    !vc->wc.budget) {
+			*error = "Fault action crash needs the write_cache feature";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* One line per rule: <id> <hits> <matches> <rule words> */
 static void verify_emit_rules(struct verify_c *vc, char *result,
 			      unsigned int maxlen)
@@ -140,6 +155,10 @@ int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 
 	if (argc >= 2 && !strcasecmp(argv[0], "add")) {
 		r = verify_rule_parse(&rule, argc - 1, argv + 1, &error);
+		if (!r && rule.action == VERIFY_ACT_CRASH && !vc->wc.budget) {
+			error = "Fault action crash needs the write_cache feature";
+			r = -EINVAL;
+		}
 		if (!r) {
 			spin_lock_irqsave(&vc->fault_lock, flags);
 			r = verify_faults_add(&vc->faults, &rule,

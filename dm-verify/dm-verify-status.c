@@ -269,12 +269,7 @@ static int verify_parse_crash(struct verify_c *vc, unsigned int argc,
 	static const char * const modes[] = { "all", "prob", "torn" };
 	unsigned int ppm, i;
 
-	opt->mode = VERIFY_CRASH_ALL;
-	opt->ppm = 0;
-	/* Seeded like the rules, and differently for each crash. */
-	opt->rng = vc->faults.seed ^
-		   (atomic64_read(&vc->stats[VERIFY_STAT_CRASHES]) + 1) *
-		   0x9e3779b97f4a7c15ULL;
+	verify_crash_opts_init(vc, opt, VERIFY_CRASH_ALL, 0);
 	if (!argc)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
@@ -282,10 +277,10 @@ static int verify_parse_crash(struct verify_c *vc, unsigned int argc,
 			break;
 	if (i == ARRAY_SIZE(modes) || argc != (i ? 2 : 1))
 		return -EINVAL;
-	opt->mode = i;
+	ppm = 0;
 	if (i && (kstrtouint(argv[1], 10, &ppm) || ppm > VERIFY_PPM))
 		return -EINVAL;
-	opt->ppm = i ? ppm : 0;
+	verify_crash_opts_init(vc, opt, i, ppm);
 	return 0;
 }
 
@@ -317,12 +312,8 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 		return -EINVAL;
 	}
 	r = verify_crash(vc, &opt, &res);
-	if (r) {
-		DMERR("%s: crash: undoing writes failed: %d", name, r);
+	if (r)
 		return r;
-	}
-	DMINFO("%s: crashed: %llu volatile writes, %llu lost, %llu torn, %llu sectors undone",
-	       name, res.volatile_writes, res.lost, res.torn, res.sectors);
 	DMEMIT("%llu %llu %llu %llu\n", res.volatile_writes, res.lost, res.torn,
 	       res.sectors);
 	return 1;
@@ -374,6 +365,8 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		return verify_crash_message(vc, argc - 1, argv + 1, result,
 					    maxlen);
 	if (argc == 1 && !strcasecmp(argv[0], "power_on")) {
+		/* A crash rule's undo may still run. */
+		flush_work(&vc->crash_work);
 		if (!test_and_clear_bit(VERIFY_CRASHED, &vc->flags)) {
 			DMERR("%s: power_on: not crashed",
 			      dm_table_device_name(ti->table));

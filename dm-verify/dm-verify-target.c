@@ -431,6 +431,10 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		bio_endio(bio);
 		return DM_MAPIO_SUBMITTED;
 	}
+	if (io->fault.action == VERIFY_ACT_CRASH) {
+		verify_crash_by_rule(vc, io);
+		return DM_MAPIO_KILL;
+	}
 	if (!vc->ref_dev && !vc->wc.budget &&
 	    io->fault.action == VERIFY_ACT_NONE) {
 		bio_set_dev(bio, verify_data_bdev(vc));
@@ -588,6 +592,7 @@ static void verify_dtr(struct dm_target *ti)
 		list_del(&vc->instance);
 		mutex_unlock(&verify_instances_lock);
 	}
+	flush_work(&vc->crash_work);
 	if (vc->issue_wq)
 		destroy_workqueue(vc->issue_wq);
 	if (vc->done_wq) {
@@ -719,7 +724,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 		ti->error = "Too many arguments";
 		return -EINVAL;
 	}
-	return 0;
+	return verify_rules_check(vc, &ti->error);
 }
 
 /*
@@ -760,6 +765,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	verify_pages_init(vc);
 	verify_wcache_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
+	INIT_WORK(&vc->crash_work, verify_crash_work);
 	INIT_LIST_HEAD(&vc->instance);
 
 	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);
@@ -853,6 +859,7 @@ static void verify_postsuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
+	flush_work(&vc->crash_work);
 	flush_workqueue(vc->issue_wq);
 	flush_workqueue(vc->done_wq);
 	flush_work(&vc->event_work);

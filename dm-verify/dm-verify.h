@@ -54,12 +54,6 @@ struct verify_wcache {
 	u64 written_back;		/* records dropped as written back */
 };
 
-enum verify_crash_mode {
-	VERIFY_CRASH_ALL,		/* every volatile write is lost */
-	VERIFY_CRASH_PROB,		/* each one with probability ppm */
-	VERIFY_CRASH_TORN,		/* each logical block of each one */
-};
-
 struct verify_crash_opts {
 	enum verify_crash_mode mode;
 	u32 ppm;
@@ -149,6 +143,8 @@ struct verify_c {
 	struct verify_extents unverified;
 	struct verify_volatile vol;	/* only with a reference */
 	struct verify_wcache wc;
+	struct verify_crash_opts crash_opt;	/* of a crash rule */
+	struct work_struct crash_work;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
@@ -210,8 +206,12 @@ void verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
 u64 verify_wcache_flush_issue(struct verify_c *vc);
 void verify_wcache_flushed(struct verify_c *vc, u64 epoch);
 void verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
+void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
+			    enum verify_crash_mode mode, u32 ppm);
 int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		 struct verify_crash_result *res);
+void verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);
+void verify_crash_work(struct work_struct *work);
 
 /* dm-verify-inflight.c */
 void verify_inflight_init(struct verify_c *vc);
@@ -228,6 +228,7 @@ void verify_pages_free(struct verify_c *vc, struct bio *bio);
 /* dm-verify-rules.c */
 int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 			       unsigned int *argc);
+int verify_rules_check(struct verify_c *vc, char **error);
 unsigned int verify_rules_table_words(struct verify_c *vc);
 void verify_rules_emit_table(struct verify_c *vc, char *result,
 			     unsigned int maxlen, unsigned int *szp);
