@@ -7,7 +7,7 @@
  *        [every <n>] [nth <n>] [times <n>] [after <n>] [prob <ppm>]
  *        [window <up_ms> <down_ms>] <action>
  *   op:     read | write | flush | discard | write_zeroes | any
- *   flags:  fua | preflush | meta | sync
+ *   flags:  fua | preflush | meta | sync (preflush only with flush or any)
  *   action: error [<errno>] | error_after [<errno>] | drop |
  *           delay <ms> [<jitter_ms>] | corrupt [<byte> [<xor>]] |
  *           crash [all | prob <ppm> | torn <ppm>]
@@ -342,6 +342,16 @@ int verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			word = verify_next(&w);
 			if (r->flags || !word || verify_flags_parse(word, &r->flags)) {
 				*error = "Invalid fault flags";
+				return -EINVAL;
+			}
+			/*
+			 * dm core runs a PREFLUSH bio with data as an empty
+			 * flush, then resubmits the data without PREFLUSH:
+			 * only op flush ever carries it to a target.
+			 */
+			if ((r->flags & VERIFY_FLAG_PREFLUSH) &&
+			    !(r->ops & VERIFY_OP_FLUSH)) {
+				*error = "Fault flag preflush needs op flush or any";
 				return -EINVAL;
 			}
 			continue;

@@ -52,6 +52,9 @@ static void test_parse_format(void)
 		"discard error ENOLINK",
 		"write_zeroes every 2 delay 5",
 		"read corrupt",
+		"flush flags fua,preflush,meta,sync error EIO",
+		"any flags preflush delay 1",
+		"write flags fua,meta,sync error EIO",
 	};
 	struct verify_rule r, r2;
 	const char *err;
@@ -82,8 +85,8 @@ static void test_parse_format(void)
 static void test_format_longest(void)
 {
 	static const char * const longest[] = {
-		"write_zeroes sectors 18446744073709551614 18446744073709551615 flags fua,preflush,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 error_after ETIMEDOUT",
-		"any sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
+		"write_zeroes sectors 18446744073709551614 18446744073709551615 flags fua,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 error_after ETIMEDOUT",
+		"any sectors 18446744073709551614 18446744073709551615 flags fua,preflush,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
 		"read sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 after 18446744073709551615 window 86400000 86400000 corrupt 9223372036854775807 255",
 	};
 	char buf[VERIFY_RULE_MAX_LEN], line[512], *argv[32];
@@ -103,6 +106,8 @@ static void test_format_longest(void)
 		      "longest rule %u formatted as %d '%s'", i, n, n > 0 ? buf : "");
 	}
 }
+
+#define PREFLUSH_DATA "Fault flag preflush needs op flush or any"
 
 static void test_parse_errors(void)
 {
@@ -126,6 +131,12 @@ static void test_parse_errors(void)
 		{ "read flags error", "Invalid fault flags" },
 		{ "read flags fua,fua error", "Invalid fault flags" },
 		{ "read flags fua, error", "Invalid fault flags" },
+		/* dm never hands a target a bio with data and PREFLUSH. */
+		{ "write flags preflush error", PREFLUSH_DATA },
+		{ "write flags fua,preflush error", PREFLUSH_DATA },
+		{ "read flags preflush error", PREFLUSH_DATA },
+		{ "discard flags sync,preflush error", PREFLUSH_DATA },
+		{ "write_zeroes sectors 0 8 flags preflush delay 1", PREFLUSH_DATA },
 		{ "read window 1 0 error", "Invalid fault window" },
 		{ "read error EPERM", "Invalid fault errno" },
 		{ "read error EIO now", "Unexpected word after fault action" },
