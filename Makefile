@@ -21,6 +21,8 @@
 #   make demo                   boot a guest running tests/demo.sh
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
+#   make bench-crashloop [K=..] ext4 crash-loop rate: dm-verify's crash against
+#                               dm-flakey's drop_writes reloads
 #   make tools                  build build/tools/dmverify
 #   make install [PREFIX=..]    install dmverify, its man page and bash completion
 #   make dkms-install           install the module for every kernel with DKMS
@@ -58,7 +60,7 @@ TOOLS_FILES = $(wildcard $(TOP)/tools/dmverify/*.c $(TOP)/tools/dmverify/*.h \
 	$(TOP)/tools/dmverify/include/linux/*.h)
 
 .PHONY: all module modules-all lint lint-build checkpatch checkpatch-tools shellcheck docs \
-	unit check test demo demo-run clean tools install bench profile dkms-install \
+	unit check test demo demo-run clean tools install bench bench-crashloop profile dkms-install \
 	check-debug test-debug check-debug-selftest test-debug-selftest \
 	check-mutants
 
@@ -222,6 +224,9 @@ bench: module
 	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 3000 --script $(TOP)/tests/bench.sh
 
 # perf profile of 1 MiB sequential I/O, dm-linear against dm-verify.
+bench-crashloop: module
+	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 1200 --script $(TOP)/tests/bench/crashloop.sh
+
 profile: module
 	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) --script $(TOP)/tests/bench/profile.sh
 
