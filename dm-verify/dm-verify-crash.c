@@ -115,8 +115,8 @@ static void verify_wcache_write_back(struct verify_wcache *wc)
 /*
  * Before a write is issued (on the workqueue: this sleeps), save what it
  * overwrites.  A write larger than the whole cache, or whose old content
- * cannot be read, is written back at once: a crash keeps it, as a real
- * cache may.
+ * cannot be read or stored, is written back at once: a crash keeps it, as
+ * a real cache may.
  */
 void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 {
@@ -131,12 +131,20 @@ void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 	io->undo = NULL;
 	if (size > wc->budget)
 		goto written_back;
-	u = kmalloc(struct_size(u, pages, n), GFP_NOIO);
+	/* A large discard's page array may be more than kmalloc gives. */
+	u = kmalloc(struct_size(u, pages, n), GFP_NOIO | __GFP_NOWARN);
+	if (!u)
+		goto written_back;
 	u->sector = io->sector;
 	u->nr_sectors = io->nr_sectors;
-	u->nr_pages = n;
-	for (i = 0; i < n; i++)
-		u->pages[i] = alloc_page(GFP_NOIO);
+	for (i = 0; i < n; i++) {
+		u->pages[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (!u->pages[i])
+			break;
+	}
+	u->nr_pages = i;
+	if (i < n)
+		goto free;
 	if (vc->ref_dev) {
 		bdev = vc->ref_dev->bdev;
 		sector = vc->ref_start + io->sector;
@@ -144,12 +152,8 @@ void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		bdev = verify_data_bdev(vc);
 		sector = vc->data_start + io->sector;
 	}
-	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors)) {
-		for (i = 0; i < n; i++)
-			__free_page(u->pages[i]);
-		kfree(u);
-		goto written_back;
-	}
+	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors))
+		goto free;
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->bytes += (u64)n << PAGE_SHIFT;
 	verify_wcache_write_back(wc);
@@ -157,6 +161,10 @@ void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 	io->undo = u;
 	return;
 
+free:
+	for (i = 0; i < u->nr_pages; i++)
+		__free_page(u->pages[i]);
+	kfree(u);
 written_back:
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->written_back++;
