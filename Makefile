@@ -154,7 +154,7 @@ shellcheck:
 	@cd $(TOP) && shellcheck -x $(SHELL_SCRIPTS)
 	@# Cases: DESCRIPTION/TIMEOUT are read by the runner (SC2034), REPO,
 	@# DMV_KO and friends come from it (SC2154).
-	@cd $(TOP) && shellcheck -x -s bash -e SC2034,SC2154 tests/*/[0-9][0-9][0-9]
+	@cd $(TOP) && shellcheck -x -s bash -e SC2034,SC2154 tests/*/[0-9][0-9][0-9] tests/*/rc
 	@# Sourced by bash-completion, so no shebang.
 	@cd $(TOP) && shellcheck -s bash tools/dmverify.bash-completion
 
