@@ -196,13 +196,13 @@ static const struct dmv_command commands[] = {
 	  "with OP read, write, flush, discard, write_zeroes or any and ACTION\n"
 	  "error [ERRNO] | error_after [ERRNO] | drop | delay MS [JITTER] |\n"
 	  "corrupt [BYTE [XOR]] | crash [all | prob PPM | torn PPM] (a power cut\n"
-	  "before the bio that fires it; needs --write-cache, see crash).\n"
+	  "before the bio that fires it; needs a write cache, see crash).\n"
 	  "A rule the kernel refuses is reported with the kernel's reason.\n" },
 	{ "crash", cmd_crash, 1, 1, "hJjl:", crash_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--lost all|prob:PPM|torn:PPM] [--json]",
 	  "cut the power of the emulated write cache",
-	  "Simulate a power cut of NAME, which needs a write cache (create\n"
-	  "--write-cache): bios in flight and every later bio fail with EIO until\n"
+	  "Simulate a power cut of NAME, which needs a write cache (the create\n"
+	  "option): bios in flight and every later bio fail with EIO until\n"
 	  "power-on, and a seeded choice of the volatile writes (completed but not\n"
 	  "yet flushed) is undone on both legs. Prints the number of volatile\n"
 	  "writes, of those lost, of those torn (kept in part) and the sectors\n"
