@@ -90,8 +90,8 @@ int cmd_power_on(struct dmv_opts *o, int argc, char **argv)
 
 int cmd_data_crashed(struct dmv_opts *o, int argc, char **argv)
 {
-	unsigned long long lost;
 	struct dmv_dev d;
+	uint64_t lost;
 	char *resp = NULL;
 	int r;
 
@@ -102,13 +102,14 @@ int cmd_data_crashed(struct dmv_opts *o, int argc, char **argv)
 		r = dmv_message(&d, "data_crashed", &resp);
 	if (r)
 		goto out;
-	if (sscanf(resp, "%llu", &lost) != 1) {
+	resp[strcspn(resp, "\n")] = '\0';
+	if (!parse_u64(resp, &lost)) {
 		warnx("%s: unexpected reply from the kernel to 'data_crashed': %s",
 		      d.name, resp);
 		r = EX_SYSTEM;
 		goto out;
 	}
-	printf("volatile_sectors_unverified: %llu\n", lost);
+	printf("volatile_sectors_unverified: %" PRIu64 "\n", lost);
 out:
 	free(resp);
 	return r;
