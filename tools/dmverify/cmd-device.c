@@ -32,12 +32,16 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 		nwords += 2;
 	if (o->have_seed)
 		nwords += 2;
+	if (o->have_write_cache)
+		nwords += 2;
 	if (nwords) {
 		fprintf(f, " %u", nwords);
 		if (o->policy)
 			fprintf(f, " on_mismatch %s", o->policy);
 		if (o->have_seed)
 			fprintf(f, " seed %" PRIu64, o->seed);
+		if (o->have_write_cache)
+			fprintf(f, " write_cache %" PRIu64, o->write_cache);
 		if (o->features)
 			fputs(o->features, f);
 	}
@@ -46,7 +50,10 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 	return params;
 }
 
-/* create NAME DATA REF [--on-mismatch P] [--seed N] [--fault RULE]... */
+/*
+ * create NAME DATA REF [--on-mismatch P] [--seed N] [--fault RULE]...
+ * [--write-cache MIB]
+ */
 int cmd_create(struct dmv_opts *o, int argc, char **argv)
 {
 	const char *name = argv[0], *data = argv[1], *ref = argv[2];

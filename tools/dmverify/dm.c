@@ -306,8 +306,16 @@ int dmv_load(const char *name, uint64_t sector, struct dmv_dev *d,
 	return EX_CLEAN;
 }
 
+/*
+ * Exit 1 when the device has mismatches.  State crashed hides mismatch and
+ * halted (it has priority in the kernel), and a power cut is no mismatch by
+ * itself, so a crashed device is judged by its mismatch counters.
+ */
 int dmv_state_exit(const struct dmv_dev *d)
 {
+	if (!strcmp(d->s.state, "crashed"))
+		return d->s.v[DMV_ST_MISMATCHED_READS] ||
+		       d->s.v[DMV_ST_STATUS_MISMATCHES] ? EX_MISMATCH : EX_CLEAN;
 	return strcmp(d->s.state, "ok") ? EX_MISMATCH : EX_CLEAN;
 }
 

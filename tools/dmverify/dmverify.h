@@ -12,6 +12,7 @@
  *   cmd-status.c    status, list, watch
  *   cmd-mismatch.c  mismatches, diff
  *   cmd-control.c   fault, reset, policy
+ *   cmd-crash.c     crash, power-on, data-crashed
  */
 #ifndef DMVERIFY_H
 #define DMVERIFY_H
@@ -68,6 +69,10 @@ struct dmv_opts {
 	char *features;			/* " fault N <N words>"... */
 	size_t features_len;
 	unsigned int feature_words, nr_faults;
+	bool have_write_cache;
+	uint64_t write_cache;		/* create -w, MiB */
+	const char *lost_mode;		/* crash -l: all, prob or torn */
+	unsigned int lost_ppm;
 	bool retry;			/* remove -r */
 	double interval;		/* watch -i */
 	uint64_t count;			/* watch -c, 0: forever */
@@ -101,6 +106,7 @@ struct dmv_table {
 	bool have_seed;
 	uint64_t seed;
 	unsigned int nr_faults;
+	uint64_t write_cache;		/* MiB, 0: no write cache */
 };
 
 struct dmv_status {
@@ -118,6 +124,7 @@ struct dmv_mismatch {
 bool parse_u64(const char *s, uint64_t *v);
 bool parse_seconds(const char *s, double *v);
 bool valid_policy(const char *p);
+bool parse_lost(const char *s, const char **mode, unsigned int *ppm);
 const char *policy_choices(void);
 bool parse_table(const char *params, struct dmv_table *t);
 bool parse_status(const char *params, struct dmv_status *s, uint64_t start);
@@ -204,6 +211,9 @@ int cmd_fault(struct dmv_opts *o, int argc, char **argv);
 int cmd_reset(struct dmv_opts *o, int argc, char **argv);
 int cmd_policy(struct dmv_opts *o, int argc, char **argv);
 int cmd_help(struct dmv_opts *o, int argc, char **argv);
+int cmd_crash(struct dmv_opts *o, int argc, char **argv);
+int cmd_power_on(struct dmv_opts *o, int argc, char **argv);
+int cmd_data_crashed(struct dmv_opts *o, int argc, char **argv);
 
 int fault_list_args(struct dmv_opts *o, int argc, char **argv);
 

@@ -57,6 +57,13 @@ static const struct option create_opts[] = {
 	{ "on-mismatch", required_argument, NULL, 'p' },
 	{ "seed", required_argument, NULL, 's' },
 	{ "fault", required_argument, NULL, 'f' },
+	{ "write-cache", required_argument, NULL, 'w' },
+	OPT_END
+};
+
+static const struct option crash_opts[] = {
+	OPT_HELP, OPT_JSON,
+	{ "lost", required_argument, NULL, 'l' },
 	OPT_END
 };
 
@@ -90,9 +97,10 @@ static const struct option diff_opts[] = {
 static const struct option help_opts[] = { OPT_HELP, OPT_END };
 
 static const struct dmv_command commands[] = {
-	{ "create", cmd_create, 3, 3, "hp:s:f:", create_opts, DMV_OUT_NONE,
+	{ "create", cmd_create, 3, 3, "hp:s:f:w:", create_opts, DMV_OUT_NONE,
 	  "needs NAME DATA REF",
-	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...",
+	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...\n"
+	  "       [--write-cache MIB]",
 	  "create a verify device over DATA, compared against REF",
 	  "Create the device-mapper device NAME with one verify target that covers\n"
 	  "all of DATA and compares every read with the same sectors of REF.\n"
@@ -103,7 +111,10 @@ static const struct dmv_command commands[] = {
 	  "  -p, --on-mismatch POLICY  log (default), error, reference or halt\n"
 	  "  -s, --seed N              seed of the fault injection random numbers\n"
 	  "  -f, --fault \"RULE\"        a fault rule (quoted words, repeatable), e.g.\n"
-	  "                            --fault \"read sectors 0 8 every 2 error EIO\"\n" },
+	  "                            --fault \"read sectors 0 8 every 2 error EIO\"\n"
+	  "  -w, --write-cache MIB     emulate a volatile write cache that keeps up to\n"
+	  "                            MIB MiB of undo copies (1 to 4096), so that\n"
+	  "                            crash can cut the power\n" },
 	{ "remove", cmd_remove, 1, 1, "hr", remove_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--retry]",
 	  "remove a verify device",
@@ -115,8 +126,10 @@ static const struct dmv_command commands[] = {
 	  "list every device with a verify target",
 	  "A table of the device-mapper devices that have a verify target: by\n"
 	  "default name, state, reads, writes, mismatched reads and sectors, status\n"
-	  "mismatches, faults injected, policy and the last mismatching sector.\n"
-	  "Exits 1 if any device is not in state ok.\n"
+	  "mismatches, faults injected, policy, the last mismatching sector,\n"
+	  "volatile sectors, crashes and lost writes.\n"
+	  "Exits 1 if any device has mismatches (state mismatch or halted, or\n"
+	  "crashed with mismatch counters above 0).\n"
 	  "\n"
 	  "  -J, --json            JSON {\"devices\": [...]}, by default every column\n"
 	  "  -o, --output COLUMNS  the columns to show (+COLUMNS: add to the default)\n"
@@ -127,8 +140,10 @@ static const struct dmv_command commands[] = {
 	  "show every status field of a verify device",
 	  "Print the status fields of NAME (state, counters, last mismatching\n"
 	  "sector) and the table (data and reference device, offsets, policy,\n"
-	  "seed, number of fault rules), one 'name: value' per line.\n"
-	  "Exits 1 if the state is not ok.\n"
+	  "seed, number of fault rules, write cache size), one 'name: value' per\n"
+	  "line. Exits 1 if there are mismatches: state mismatch or halted, or\n"
+	  "state crashed with mismatched reads or status mismatches (crashed\n"
+	  "alone, a power cut, exits 0).\n"
 	  "\n"
 	  "  -J, --json            JSON {\"devices\": [{...}]} with the same names;\n"
 	  "                        numbers are JSON numbers, missing values null\n"
@@ -180,8 +195,36 @@ static const struct dmv_command commands[] = {
 	  "[nth N] [times N] [after N] [prob PPM] [window UP_MS DOWN_MS] ACTION\n"
 	  "with OP read, write, flush, discard, write_zeroes or any and ACTION\n"
 	  "error [ERRNO] | error_after [ERRNO] | drop | delay MS [JITTER] |\n"
-	  "corrupt [BYTE [XOR]]. A rule the kernel refuses is reported with the\n"
-	  "kernel's reason.\n" },
+	  "corrupt [BYTE [XOR]] | crash [all | prob PPM | torn PPM] (a power cut\n"
+	  "before the bio that fires it; needs a write cache, see crash).\n"
+	  "A rule the kernel refuses is reported with the kernel's reason.\n" },
+	{ "crash", cmd_crash, 1, 1, "hJjl:", crash_opts, DMV_OUT_NONE,
+	  "needs NAME", "NAME [--lost all|prob:PPM|torn:PPM] [--json]",
+	  "cut the power of the emulated write cache",
+	  "Simulate a power cut of NAME, which needs a write cache (the create\n"
+	  "option): bios in flight and every later bio fail with EIO until\n"
+	  "power-on, and a seeded choice of the volatile writes (completed but not\n"
+	  "yet flushed) is undone on both legs. Prints the number of volatile\n"
+	  "writes, of those lost, of those torn (kept in part) and the sectors\n"
+	  "undone, one 'name: value' per line.\n"
+	  "\n"
+	  "  -l, --lost MODE  which volatile writes are lost: all (default),\n"
+	  "                   prob:PPM (each with probability PPM/1000000) or\n"
+	  "                   torn:PPM (each kept one loses each logical block\n"
+	  "                   with that probability)\n"
+	  "  -J, --json       JSON {\"crash\": {...}} with the same names\n" },
+	{ "power-on", cmd_power_on, 1, 1, "h", help_opts, DMV_OUT_NONE,
+	  "needs NAME", "NAME",
+	  "serve bios again after a crash",
+	  "Leave the crashed state of NAME: bios reach the legs again, which hold\n"
+	  "the post-crash content.\n" },
+	{ "data-crashed", cmd_data_crashed, 1, 1, "h", help_opts, DMV_OUT_NONE,
+	  "needs NAME", "NAME",
+	  "the data device lost its volatile writes",
+	  "Tell NAME that its data device restarted or lost power (a server or a\n"
+	  "cache lost its contents): the regions of volatile writes become\n"
+	  "unverified, everything durable is still compared. Needs a reference.\n"
+	  "Prints the number of sectors made unverified.\n" },
 	{ "reset", cmd_reset, 1, 1, "h", help_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME",
 	  "zero the counters, clear the log and the halted state",
@@ -222,7 +265,7 @@ static void main_help(FILE *f)
 		"\n"
 		"Commands:\n", prog, prog);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
 		"Options:\n"
@@ -312,6 +355,17 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		if (!parse_u64(arg, &o->seed))
 			return usage_err(cmd->name, "invalid seed '%s'", arg);
 		o->have_seed = true;
+		return EX_CLEAN;
+	case 'w':
+		if (!parse_u64(arg, &o->write_cache))
+			return usage_err(cmd->name, "invalid write cache size '%s' (MiB)",
+					 arg);
+		o->have_write_cache = true;
+		return EX_CLEAN;
+	case 'l':
+		if (!parse_lost(arg, &o->lost_mode, &o->lost_ppm))
+			return usage_err(cmd->name, "invalid --lost '%s' (all, prob:PPM or torn:PPM, PPM 0 to %u)",
+					 arg, VERIFY_PPM);
 		return EX_CLEAN;
 	case 'f': {
 		char *words = NULL;

@@ -57,6 +57,7 @@ enum {
 	DCOL_ON_MISMATCH,
 	DCOL_SEED,
 	DCOL_FAULT_RULES,
+	DCOL_WRITE_CACHE,
 	DCOL_STATE,
 	DCOL_STATUS,		/* + enum dmv_status_field */
 	DCOL_NR = DCOL_STATUS + DMV_NR_STATUS
@@ -73,6 +74,13 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_FAULTS_INJECTED] = "faults the injector caused",
 	[DMV_ST_UNVERIFIED_SECTORS] = "sectors read but not compared",
 	[DMV_ST_LAST_MISMATCH] = "last mismatching sector, or none",
+	[DMV_ST_UNVERIFIED_RANGES] = "undefined ranges (not compared)",
+	[DMV_ST_UNVERIFIED_SPAN] = "sectors in those ranges",
+	[DMV_ST_UNVERIFIED_MERGES] = "ranges widened to keep their number bounded",
+	[DMV_ST_VOLATILE_SECTORS] = "sectors written and not yet flushed",
+	[DMV_ST_CRASHES] = "power cuts (crash message or rule)",
+	[DMV_ST_LOST_WRITES] = "volatile writes undone by the crashes",
+	[DMV_ST_WRITE_CACHE_BYTES] = "bytes of undo copies the write cache holds",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
@@ -89,7 +97,8 @@ static struct dmv_col device_cols[DCOL_NR] = {
 	[DCOL_ON_MISMATCH] = STR("on_mismatch", "mismatch policy"),
 	[DCOL_SEED] = NUM("seed", "fault injection seed, or none"),
 	[DCOL_FAULT_RULES] = NUM("fault_rules", "number of fault rules in the table"),
-	[DCOL_STATE] = STR("state", "ok, mismatch or halted"),
+	[DCOL_WRITE_CACHE] = NUM("write_cache", "write cache size in MiB, or none"),
+	[DCOL_STATE] = STR("state", "ok, mismatch, halted or crashed"),
 	/* DCOL_STATUS...: filled in from dm-verify-schema.h */
 };
 
@@ -99,7 +108,8 @@ static const int device_list_default[] = {
 	DCOL_STATUS + DMV_ST_MISMATCHED_SECTORS,
 	DCOL_STATUS + DMV_ST_STATUS_MISMATCHES,
 	DCOL_STATUS + DMV_ST_FAULTS_INJECTED, DCOL_ON_MISMATCH,
-	DCOL_STATUS + DMV_ST_LAST_MISMATCH,
+	DCOL_STATUS + DMV_ST_LAST_MISMATCH, DCOL_STATUS + DMV_ST_VOLATILE_SECTORS,
+	DCOL_STATUS + DMV_ST_CRASHES, DCOL_STATUS + DMV_ST_LOST_WRITES,
 };
 
 /* ---- fault rule columns (fault list) ---- */
@@ -357,6 +367,11 @@ static const char *device_value(const struct dmv_dev *d, int col, char *buf,
 		return buf;
 	case DCOL_FAULT_RULES:
 		snprintf(buf, len, "%u", d->t.nr_faults);
+		return buf;
+	case DCOL_WRITE_CACHE:
+		if (!d->t.write_cache)
+			return NULL;
+		snprintf(buf, len, "%" PRIu64, d->t.write_cache);
 		return buf;
 	case DCOL_STATE:
 		return d->s.state;

@@ -67,6 +67,34 @@ bool valid_policy(const char *p)
 	return false;
 }
 
+/*
+ * crash --lost: "all", "prob:PPM" or "torn:PPM" into the message's words
+ * (@mode, and @ppm for the last two).
+ */
+bool parse_lost(const char *s, const char **mode, unsigned int *ppm)
+{
+	static const char *const modes[] = { "prob", "torn" };
+	uint64_t v;
+	size_t i, len;
+
+	if (!strcmp(s, "all")) {
+		*mode = "all";
+		*ppm = 0;
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		len = strlen(modes[i]);
+		if (strncmp(s, modes[i], len) || s[len] != ':')
+			continue;
+		if (!parse_u64(s + len + 1, &v) || v > VERIFY_PPM)
+			return false;
+		*mode = modes[i];
+		*ppm = v;
+		return true;
+	}
+	return false;
+}
+
 /* "log, error, reference or halt", from VERIFY_POLICIES. */
 const char *policy_choices(void)
 {
@@ -106,7 +134,7 @@ unsigned int put_words(FILE *f, const char *s)
 
 /*
  * "<data> <data_off> <ref> <ref_off> [<#features> <feature>...]"; features
- * are on_mismatch P, seed N and fault N <N words>.
+ * are on_mismatch P, seed N, write_cache MIB and fault N <N words>.
  */
 bool parse_table(const char *params, struct dmv_table *t)
 {
@@ -129,6 +157,7 @@ bool parse_table(const char *params, struct dmv_table *t)
 	snprintf(t->policy, sizeof(t->policy), "%s", dmv_policy_names[0]);
 	t->have_seed = false;
 	t->nr_faults = 0;
+	t->write_cache = 0;
 	if (n < 4)
 		goto out;
 	snprintf(t->data, sizeof(t->data), "%s", words[0]);
@@ -145,6 +174,9 @@ bool parse_table(const char *params, struct dmv_table *t)
 				t->have_seed = true;
 				t->seed = v;
 			}
+		} else if (!strcmp(words[i], "write_cache") && i + 1 < n) {
+			if (!parse_u64(words[++i], &t->write_cache))
+				t->write_cache = 0;
 		} else if (!strcmp(words[i], "fault") && i + 1 < n) {
 			if (parse_u64(words[++i], &v) && v < n) {
 				i += v;
