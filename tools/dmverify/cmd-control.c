@@ -128,19 +128,25 @@ out:
 	return r;
 }
 
-int cmd_reset(struct dmv_opts *o, int argc, char **argv)
+/* Send @msg, which prints nothing, to the verify device @name. */
+int dmv_plain_message(const char *name, const char *msg)
 {
 	struct dmv_dev d;
 	char *resp = NULL;
 	int r;
 
-	(void)o;
-	(void)argc;
-	r = dmv_load(argv[0], UINT64_MAX, &d, false);
+	r = dmv_load(name, UINT64_MAX, &d, false);
 	if (!r)
-		r = dmv_message(&d, "reset", &resp);
+		r = dmv_message(&d, msg, &resp);
 	free(resp);
 	return r;
+}
+
+int cmd_reset(struct dmv_opts *o, int argc, char **argv)
+{
+	(void)o;
+	(void)argc;
+	return dmv_plain_message(argv[0], "reset");
 }
 
 int cmd_policy(struct dmv_opts *o, int argc, char **argv)

@@ -75,17 +75,9 @@ out:
 
 int cmd_power_on(struct dmv_opts *o, int argc, char **argv)
 {
-	struct dmv_dev d;
-	char *resp = NULL;
-	int r;
-
 	(void)o;
 	(void)argc;
-	r = dmv_load(argv[0], UINT64_MAX, &d, false);
-	if (!r)
-		r = dmv_message(&d, "power_on", &resp);
-	free(resp);
-	return r;
+	return dmv_plain_message(argv[0], "power_on");
 }
 
 int cmd_data_crashed(struct dmv_opts *o, int argc, char **argv)

@@ -154,6 +154,7 @@ int dmv_require_target(void);
 int dmv_load(const char *name, uint64_t sector, struct dmv_dev *d,
 	     bool quiet_missing);
 int dmv_message(const struct dmv_dev *d, const char *msg, char **resp);
+int dmv_plain_message(const char *name, const char *msg);
 int dmv_state_exit(const struct dmv_dev *d);
 int dmv_list_names(struct dm_task **dmt, struct dm_names **names);
 
