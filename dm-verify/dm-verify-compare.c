@@ -82,7 +82,7 @@ void verify_log_status_mismatch(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
-	atomic64_inc(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]);
+	verify_stat_inc(vc, VERIFY_STAT_STATUS_MISMATCHES);
 	DMERR_LIMIT("%s: %s status mismatch at sector %llu+%u: data leg %d, reference leg %d",
 		    dm_table_device_name(vc->ti->table),
 		    bio_data_dir(io->bio) == READ ? "read" : "write",
@@ -116,8 +116,8 @@ static void verify_count_skipped(struct verify_io *io,
 	unsigned int i;
 
 	for (i = 0; i < d->nr_skip; i++)
-		atomic64_add(d->skip[i].end - d->skip[i].start,
-			     &io->vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
+		verify_stat_add(io->vc, VERIFY_STAT_UNVERIFIED_SECTORS,
+				d->skip[i].end - d->skip[i].start);
 }
 
 /* Forget what a comparison found, keeping which ranges it skips. */
@@ -222,9 +222,9 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 	sector_t sector = io->sector + (d->first >> SECTOR_SHIFT);
 	unsigned long flags;
 
-	atomic64_inc(&vc->stats[VERIFY_STAT_MISMATCHED_READS]);
-	atomic64_add(d->bad_sectors, &vc->stats[VERIFY_STAT_MISMATCHED_SECTORS]);
-	atomic64_set(&vc->stats[VERIFY_STAT_LAST_MISMATCH], sector + 1);
+	verify_stat_inc(vc, VERIFY_STAT_MISMATCHED_READS);
+	verify_stat_add(vc, VERIFY_STAT_MISMATCHED_SECTORS, d->bad_sectors);
+	atomic64_set(&vc->last_mismatch, sector + 1);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	m = &vc->log[vc->log_seq % VERIFY_LOG_SIZE];
@@ -283,8 +283,8 @@ bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 				     dm_table_device_name(vc->ti->table),
 				     (unsigned long long)io->sector,
 				     io->nr_sectors, r);
-			atomic64_add(io->nr_sectors,
-				     &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
+			verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
+					io->nr_sectors);
 			return true;
 		}
 		if (d.first == U64_MAX)

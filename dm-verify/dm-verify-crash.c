@@ -384,7 +384,7 @@ void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
 	opt->mode = mode;
 	opt->ppm = ppm;
 	opt->rng = vc->faults.seed ^
-		   (atomic64_read(&vc->stats[VERIFY_STAT_CRASHES]) + 1) *
+		   (verify_stat_read(vc, VERIFY_STAT_CRASHES) + 1) *
 		   0x9e3779b97f4a7c15ULL;
 }
 
@@ -417,8 +417,8 @@ int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		verify_volatile_lose(vc, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
-	atomic64_inc(&vc->stats[VERIFY_STAT_CRASHES]);
-	atomic64_add(res->lost + res->torn, &vc->stats[VERIFY_STAT_LOST_WRITES]);
+	verify_stat_inc(vc, VERIFY_STAT_CRASHES);
+	verify_stat_add(vc, VERIFY_STAT_LOST_WRITES, res->lost + res->torn);
 	if (res->merges)
 		DMWARN("%s: crash: short of memory, %llu ranges kept whole",
 		       dm_table_device_name(vc->ti->table), res->merges);

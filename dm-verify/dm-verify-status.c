@@ -40,8 +40,8 @@ static const char *verify_state(struct verify_c *vc)
 		state = VERIFY_STATE_CRASHED;
 	else if (test_bit(VERIFY_HALTED, &vc->flags))
 		state = VERIFY_STATE_HALTED;
-	else if (atomic64_read(&vc->stats[VERIFY_STAT_MISMATCHED_READS]) ||
-		 atomic64_read(&vc->stats[VERIFY_STAT_STATUS_MISMATCHES]))
+	else if (verify_stat_read(vc, VERIFY_STAT_MISMATCHED_READS) ||
+		 verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES))
 		state = VERIFY_STATE_MISMATCH;
 	return verify_state_names[state];
 }
@@ -53,7 +53,7 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	unsigned int i;
 
 	for (i = 0; i < VERIFY_NR_STATS; i++)
-		val[i] = atomic64_read(&vc->stats[i]);
+		val[i] = verify_stat_read(vc, i);
 	spin_lock_irqsave(&vc->lock, flags);
 	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
 	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
@@ -151,11 +151,8 @@ void verify_status(struct dm_target *ti, status_type_t type,
 static void verify_reset(struct verify_c *vc)
 {
 	unsigned long flags;
-	unsigned int i;
 
-	for (i = 0; i < VERIFY_NR_STATS; i++)
-		atomic64_set(&vc->stats[i], 0);
-
+	verify_stats_reset(vc);
 	spin_lock_irqsave(&vc->lock, flags);
 	memset(vc->log, 0, sizeof(vc->log));
 	vc->log_seq = 0;

@@ -243,7 +243,8 @@ static void verify_legs_done(struct verify_io *io)
 			queue_work(vc->done_wq, &io->work.work);
 			return;
 		}
-		atomic64_add(io->nr_sectors, &vc->stats[VERIFY_STAT_UNVERIFIED_SECTORS]);
+		verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
+				io->nr_sectors);
 	}
 	verify_finish(io, io->data_status);
 }
@@ -334,16 +335,16 @@ static void verify_count(struct verify_c *vc, unsigned int op)
 {
 	switch (op) {
 	case VERIFY_OP_READ:
-		atomic64_inc(&vc->stats[VERIFY_STAT_READS]);
+		verify_stat_inc(vc, VERIFY_STAT_READS);
 		break;
 	case VERIFY_OP_FLUSH:
-		atomic64_inc(&vc->stats[VERIFY_STAT_FLUSHES]);
+		verify_stat_inc(vc, VERIFY_STAT_FLUSHES);
 		break;
 	case VERIFY_OP_DISCARD:
-		atomic64_inc(&vc->stats[VERIFY_STAT_DISCARDS]);
+		verify_stat_inc(vc, VERIFY_STAT_DISCARDS);
 		break;
 	default:
-		atomic64_inc(&vc->stats[VERIFY_STAT_WRITES]);
+		verify_stat_inc(vc, VERIFY_STAT_WRITES);
 		break;
 	}
 }
@@ -380,7 +381,7 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	if (f->action == VERIFY_ACT_NONE)
 		return;
-	atomic64_inc(&vc->stats[VERIFY_STAT_FAULTS_INJECTED]);
+	verify_stat_inc(vc, VERIFY_STAT_FAULTS_INJECTED);
 	DMWARN_LIMIT("%s: fault rule %u: %s %s at sector %llu+%u",
 		     dm_table_device_name(vc->ti->table), f->rule_id,
 		     verify_action_name(f->action), verify_op_name(io->op),
@@ -516,7 +517,6 @@ static void verify_take_over(struct verify_c *vc)
 	struct verify_c *old;
 	sector_t lost = 0;
 	unsigned long flags;
-	unsigned int i;
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
@@ -538,8 +538,7 @@ static void verify_take_over(struct verify_c *vc)
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
-		for (i = 0; i < VERIFY_NR_STATS; i++)
-			atomic64_set(&vc->stats[i], atomic64_read(&old->stats[i]));
+		verify_stats_take_over(vc, old);
 		if (test_bit(VERIFY_HALTED, &old->flags))
 			set_bit(VERIFY_HALTED, &vc->flags);
 		if (test_bit(VERIFY_EVENT_SENT, &old->flags))
@@ -600,6 +599,7 @@ static void verify_dtr(struct dm_target *ti)
 		destroy_workqueue(vc->done_wq);
 	}
 	verify_pages_destroy(vc);
+	verify_stats_destroy(vc);
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
 	verify_extents_destroy(&vc->unverified);
@@ -790,6 +790,12 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = verify_volatile_create(vc, READ_ONCE(max_unverified_ranges));
 	if (r) {
 		ti->error = "Cannot allocate range tracking";
+		goto bad;
+	}
+
+	r = verify_stats_create(vc);
+	if (r) {
+		ti->error = "Cannot allocate counters";
 		goto bad;
 	}
 

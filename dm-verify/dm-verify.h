@@ -104,6 +104,10 @@ struct verify_volatile {
 	unsigned long max;		/* ranges per generation */
 };
 
+struct verify_counts {
+	u64 val[VERIFY_NR_STATS];
+};
+
 struct verify_c {
 	struct dm_target *ti;
 	struct dm_dev *data_dev;
@@ -153,7 +157,10 @@ struct verify_c {
 	struct verify_faults faults;
 	bool have_seed;
 
-	atomic64_t stats[VERIFY_NR_STATS];
+	/* Status counts; see dm-verify-stats.c. */
+	struct verify_counts __percpu *counts;
+	u64 counts_base[VERIFY_NR_STATS];	/* written under @lock */
+	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
 
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
@@ -189,6 +196,25 @@ struct verify_io {
 static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 {
 	return vc->data_dev->bdev;
+}
+
+/* dm-verify-stats.c */
+int verify_stats_create(struct verify_c *vc);
+void verify_stats_destroy(struct verify_c *vc);
+u64 verify_stat_read(struct verify_c *vc, enum verify_stat i);
+void verify_stats_reset(struct verify_c *vc);
+void verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
+
+/* Safe in any context, as the per-CPU ops are. */
+static inline void verify_stat_add(struct verify_c *vc, enum verify_stat i,
+				   u64 n)
+{
+	this_cpu_add(vc->counts->val[i], n);
+}
+
+static inline void verify_stat_inc(struct verify_c *vc, enum verify_stat i)
+{
+	verify_stat_add(vc, i, 1);
 }
 
 /* dm-verify-compare.c */

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: the counters behind the status line.
+ *
+ * Every bio bumps at least one counter, from whichever CPU submits or
+ * completes it; one shared atomic per counter would bounce its cache line
+ * between all of them.  So the counts are per CPU and only summed when
+ * somebody reads them (status, a crash's seed).  Reset and a reload's
+ * take-over never write another CPU's counters, which would race with its
+ * increments: they move @counts_base, which the reader subtracts, so no
+ * increment is ever lost and a read after reset starts from exactly zero.
+ *
+ * VERIFY_STAT_LAST_MISMATCH is a sector, not a count: it lives in
+ * @last_mismatch.  The range, volatile and write-cache fields are read off
+ * their structures (dm-verify-status.c), not counted here.
+ */
+#include "dm-verify.h"
+
+#include <linux/percpu.h>
+
+int verify_stats_create(struct verify_c *vc)
+{
+	vc->counts = alloc_percpu(struct verify_counts);
+	return vc->counts ? 0 : -ENOMEM;
+}
+
+void verify_stats_destroy(struct verify_c *vc)
+{
+	free_percpu(vc->counts);
+	vc->counts = NULL;
+}
+
+static u64 verify_stat_sum(struct verify_c *vc, enum verify_stat i)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(vc->counts, cpu)->val[i]);
+	return sum;
+}
+
+/* Counts since the last reset, carried over reloads. */
+u64 verify_stat_read(struct verify_c *vc, enum verify_stat i)
+{
+	if (i == VERIFY_STAT_LAST_MISMATCH)
+		return atomic64_read(&vc->last_mismatch);
+	return verify_stat_sum(vc, i) - READ_ONCE(vc->counts_base[i]);
+}
+
+void verify_stats_reset(struct verify_c *vc)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	for (i = 0; i < VERIFY_NR_STATS; i++)
+		WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i));
+	spin_unlock_irqrestore(&vc->lock, flags);
+	atomic64_set(&vc->last_mismatch, 0);
+}
+
+/* @vc starts from @old's counts (the sum wraps back, as u64 does). */
+void verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	for (i = 0; i < VERIFY_NR_STATS; i++)
+		WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i) -
+			   verify_stat_read(old, i));
+	spin_unlock_irqrestore(&vc->lock, flags);
+	atomic64_set(&vc->last_mismatch, atomic64_read(&old->last_mismatch));
+}
