@@ -15,7 +15,7 @@
  * for every op, so two bios never wait on the two pools in opposite orders.
  * Without a reference, or for a dropped write, a leg is simply absent.
  */
-void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
+void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 {
 	struct bio *bio = io->bio, *ref = NULL, *data = NULL, *src = bio;
 	unsigned int size = bio->bi_iter.bi_size;
@@ -28,7 +28,7 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 		ref->bi_ioprio = bio->bi_ioprio;
 		/* Charge the submitter's cgroup, not this (worker) task's. */
 		bio_clone_blkg_association(ref, bio);
-		verify_pages_alloc(vc, ref, size);
+		dm_verify_pages_alloc(vc, ref, size);
 		if (io->is_write) {
 			src_iter = bio->bi_iter;
 			dst_iter = ref->bi_iter;
@@ -58,27 +58,27 @@ void verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	io->data_bio = data;
 }
 
-void verify_free_legs(struct verify_io *io)
+void dm_verify_free_legs(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
 	if (io->data_bio)
 		bio_put(io->data_bio);
 	if (io->ref_bio) {
-		verify_pages_free(vc, io->ref_bio);
+		dm_verify_pages_free(vc, io->ref_bio);
 		bio_put(io->ref_bio);
 	}
 	io->data_bio = NULL;
 	io->ref_bio = NULL;
 }
 
-void verify_raise_event(struct verify_c *vc)
+void dm_verify_raise_event(struct verify_c *vc)
 {
 	if (!test_and_set_bit(VERIFY_EVENT_SENT, &vc->flags))
 		queue_work(vc->done_wq, &vc->event_work);
 }
 
-void verify_log_status_mismatch(struct verify_io *io)
+void dm_verify_log_status_mismatch(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
@@ -98,10 +98,10 @@ static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 	unsigned long flags;
 	unsigned int i;
 
-	verify_diff_init(d);
+	dm_verify_diff_init(d);
 	spin_lock_irqsave(&vc->lock, flags);
-	d->nr_skip = verify_extents_query(&vc->unverified, io->sector,
-					  io->sector + io->nr_sectors,
+	d->nr_skip = dm_verify_extents_query(&vc->unverified, io->sector,
+					     io->sector + io->nr_sectors,
 					  d->skip, VERIFY_DIFF_SKIPS);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	for (i = 0; i < d->nr_skip; i++) {
@@ -125,7 +125,7 @@ static void verify_diff_restart(struct verify_diff *d)
 {
 	struct verify_diff skips = *d;
 
-	verify_diff_init(d);
+	dm_verify_diff_init(d);
 	memcpy(d->skip, skips.skip, sizeof(d->skip));
 	d->nr_skip = skips.nr_skip;
 }
@@ -149,7 +149,7 @@ static void verify_diff_payload(struct verify_io *io, struct verify_diff *d)
 		u8 *pa = bvec_kmap_local(&a);
 		u8 *pb = bvec_kmap_local(&b);
 
-		verify_diff_chunk(d, pa, pb, pos, len);
+		dm_verify_diff_chunk(d, pa, pb, pos, len);
 		kunmap_local(pb);
 		kunmap_local(pa);
 		bio_advance_iter_single(bio, &it, len);
@@ -202,7 +202,7 @@ static int verify_diff_reread(struct verify_io *io, struct verify_diff *d)
 			unsigned int len = min(b.bv_len, chunk - done);
 			u8 *pb = bvec_kmap_local(&b);
 
-			verify_diff_chunk(d, p + done, pb, pos + done, len);
+			dm_verify_diff_chunk(d, p + done, pb, pos + done, len);
 			kunmap_local(pb);
 			bio_advance_iter_single(ref, &rit, len);
 			done += len;
@@ -261,7 +261,7 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
  * when the caller's pages differ and only a re-read (which sleeps) can tell
  * whether the device does: call again with @can_sleep.
  */
-bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
+bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 {
 	struct verify_c *vc = io->vc;
 	struct bio *bio = io->bio, *ref = io->ref_bio;
@@ -298,7 +298,7 @@ bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 		return true;
 
 	verify_record_mismatch(io, &d);
-	verify_raise_event(vc);
+	dm_verify_raise_event(vc);
 
 	switch (READ_ONCE(vc->policy)) {
 	case VERIFY_ERROR:

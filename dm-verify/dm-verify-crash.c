@@ -50,12 +50,12 @@ static void verify_undo_free(struct verify_wcache *wc, struct verify_undo *u)
 	kfree(u);
 }
 
-void verify_wcache_init(struct verify_c *vc)
+void dm_verify_wcache_init(struct verify_c *vc)
 {
 	INIT_LIST_HEAD(&vc->wc.undo);
 }
 
-void verify_wcache_destroy(struct verify_c *vc)
+void dm_verify_wcache_destroy(struct verify_c *vc)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
@@ -118,7 +118,7 @@ static void verify_wcache_write_back(struct verify_wcache *wc)
  * cannot be read or stored, is written back at once: a crash keeps it, as
  * a real cache may.
  */
-void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
+void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_wcache *wc = &vc->wc;
 	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
@@ -172,7 +172,7 @@ written_back:
 }
 
 /* A write completed; under the lock, so a flush issued now comes after it. */
-void verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
+void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u = io->undo;
@@ -187,13 +187,13 @@ void verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 }
 
 /* Under the lock: the epoch a flush issued now makes durable. */
-u64 verify_wcache_flush_issue(struct verify_c *vc)
+u64 dm_verify_wcache_flush_issue(struct verify_c *vc)
 {
 	return vc->wc.epoch++;
 }
 
 /* Under the lock: a flush issued in @epoch completed on the data device. */
-void verify_wcache_flushed(struct verify_c *vc, u64 epoch)
+void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
@@ -211,7 +211,7 @@ void verify_wcache_flushed(struct verify_c *vc, u64 epoch)
  * the same data device, clipped to its length and size.  Otherwise they
  * are written back.  Under @old's lock; @vc serves no I/O yet.
  */
-void verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
+void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_wcache *wc = &vc->wc, *owc = &old->wc;
 	bool keep = wc->budget && old->data_dev->bdev == vc->data_dev->bdev;
@@ -267,7 +267,7 @@ static s64 verify_undo_unsettled(struct verify_c *vc, struct verify_undo *u,
 	int r;
 
 	while (at < end) {
-		n = verify_extents_query(settled, at, end, e, ARRAY_SIZE(e));
+		n = dm_verify_extents_query(settled, at, end, e, ARRAY_SIZE(e));
 		stop = n ? e[0].start : end;
 		if (stop > at) {
 			r = verify_undo_restore(vc, u, at - u->sector, stop - at);
@@ -299,7 +299,7 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 	s64 done;
 	int r;
 
-	r = verify_extents_init(&settled, 0);
+	r = dm_verify_extents_init(&settled, 0);
 	if (r)
 		return r;
 	/* Draw in completion order, so the same bios give the same choice. */
@@ -310,16 +310,16 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 		if (opt->mode == VERIFY_CRASH_ALL)
 			u->lost = true;
 		else if (opt->mode == VERIFY_CRASH_PROB)
-			u->lost = verify_mod(verify_rng_next(&opt->rng),
-					     VERIFY_PPM) < opt->ppm;
+			u->lost = dm_verify_mod(dm_verify_rng_next(&opt->rng),
+						VERIFY_PPM) < opt->ppm;
 		else
 			u->lost = false;
 	}
 	list_for_each_entry_reverse(u, undo, list) {
 		lost = u->nr_pages && u->lost;
 		if (!u->nr_pages || (!lost && opt->mode != VERIFY_CRASH_TORN)) {
-			verify_extents_add(&settled, u->sector,
-					   u->sector + u->nr_sectors);
+			dm_verify_extents_add(&settled, u->sector,
+					      u->sector + u->nr_sectors);
 			continue;
 		}
 		if (lost) {
@@ -337,9 +337,9 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 			sector_t e = min_t(sector_t, b + bs,
 					   u->sector + u->nr_sectors);
 
-			if (verify_mod(verify_rng_next(&opt->rng), VERIFY_PPM) >=
+			if (dm_verify_mod(dm_verify_rng_next(&opt->rng), VERIFY_PPM) >=
 			    opt->ppm) {
-				verify_extents_add(&settled, b, e);
+				dm_verify_extents_add(&settled, b, e);
 				continue;
 			}
 			torn = true;
@@ -351,10 +351,10 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 		res->torn += torn;
 	}
 	res->merges = settled.merges;
-	verify_extents_destroy(&settled);
+	dm_verify_extents_destroy(&settled);
 	return 0;
 fail:
-	verify_extents_destroy(&settled);
+	dm_verify_extents_destroy(&settled);
 	return done;
 }
 
@@ -378,13 +378,13 @@ static void verify_crash_drain(struct verify_c *vc)
  * Seeded like the rules, and differently for each crash, so that the same
  * seed and bios give the same post-crash content.
  */
-void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
-			    enum verify_crash_mode mode, u32 ppm)
+void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
+			       enum verify_crash_mode mode, u32 ppm)
 {
 	opt->mode = mode;
 	opt->ppm = ppm;
 	opt->rng = vc->faults.seed ^
-		   (verify_stat_read(vc, VERIFY_STAT_CRASHES) + 1) *
+		   (dm_verify_stat_read(vc, VERIFY_STAT_CRASHES) + 1) *
 		   0x9e3779b97f4a7c15ULL;
 }
 
@@ -392,8 +392,8 @@ void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
  * The power cut.  VERIFY_CRASHED is set already (new bios fail); sleeps.
  * Returns 0 or a negative errno from writing the undo to a leg.
  */
-int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
-		 struct verify_crash_result *res)
+int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
+		    struct verify_crash_result *res)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
@@ -414,7 +414,7 @@ int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		verify_undo_free(wc, u);
 	/* Both legs now hold the post-crash content: nothing is volatile. */
 	if (vc->ref_dev)
-		verify_volatile_lose(vc, false);
+		dm_verify_volatile_lose(vc, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
 	verify_stat_inc(vc, VERIFY_STAT_CRASHES);
@@ -432,12 +432,12 @@ int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	return r;
 }
 
-void verify_crash_work(struct work_struct *work)
+void dm_verify_crash_work(struct work_struct *work)
 {
 	struct verify_c *vc = container_of(work, struct verify_c, crash_work);
 	struct verify_crash_result res;
 
-	verify_crash(vc, &vc->crash_opt, &res);
+	dm_verify_crash(vc, &vc->crash_opt, &res);
 }
 
 /*
@@ -445,11 +445,11 @@ void verify_crash_work(struct work_struct *work)
  * caller fails it).  The undo sleeps, so it runs on a worker, not below
  * this bio's submitter; power_on waits for it.
  */
-void verify_crash_by_rule(struct verify_c *vc, struct verify_io *io)
+void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io)
 {
 	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags))
 		return;
-	verify_crash_opts_init(vc, &vc->crash_opt, io->fault.crash_mode,
-			       io->fault.crash_ppm);
+	dm_verify_crash_opts_init(vc, &vc->crash_opt, io->fault.crash_mode,
+				  io->fault.crash_ppm);
 	queue_work(system_unbound_wq, &vc->crash_work);
 }

@@ -12,7 +12,7 @@
  * x86-64 uses goes byte by byte; this compares 32 bytes per step and only
  * narrows down to bytes inside the word that differs.
  */
-size_t verify_first_diff(const void *a, const void *b, size_t len)
+size_t dm_verify_first_diff(const void *a, const void *b, size_t len)
 {
 	const u8 *p = a, *q = b;
 	size_t i = 0;
@@ -31,7 +31,7 @@ size_t verify_first_diff(const void *a, const void *b, size_t len)
 	return len;
 }
 
-void verify_diff_init(struct verify_diff *d)
+void dm_verify_diff_init(struct verify_diff *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->first = U64_MAX;
@@ -61,8 +61,8 @@ static u64 verify_diff_unskipped(const struct verify_diff *d, u64 pos,
 }
 
 /* Compare @len bytes of both payloads that sit at byte @pos of the payload. */
-void verify_diff_chunk(struct verify_diff *d, const u8 *data, const u8 *ref,
-		       u64 pos, size_t len)
+void dm_verify_diff_chunk(struct verify_diff *d, const u8 *data, const u8 *ref,
+			  u64 pos, size_t len)
 {
 	u64 end = pos + len, cur = pos, next, stop;
 	size_t off, n;
@@ -74,8 +74,8 @@ void verify_diff_chunk(struct verify_diff *d, const u8 *data, const u8 *ref,
 		if (cur >= end)
 			break;
 		stop = next < end ? next : end;
-		off = verify_first_diff(data + (cur - pos), ref + (cur - pos),
-					stop - cur);
+		off = dm_verify_first_diff(data + (cur - pos), ref + (cur - pos),
+					   stop - cur);
 		if (cur + off == stop) {
 			cur = stop;
 			continue;

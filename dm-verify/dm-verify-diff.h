@@ -31,9 +31,9 @@ struct verify_diff {
 	u8 ref[VERIFY_DIFF_BYTES];
 };
 
-size_t verify_first_diff(const void *a, const void *b, size_t len);
-void verify_diff_init(struct verify_diff *d);
-void verify_diff_chunk(struct verify_diff *d, const u8 *data, const u8 *ref,
-		       u64 pos, size_t len);
+size_t dm_verify_first_diff(const void *a, const void *b, size_t len);
+void dm_verify_diff_init(struct verify_diff *d);
+void dm_verify_diff_chunk(struct verify_diff *d, const u8 *data, const u8 *ref,
+			  u64 pos, size_t len);
 
 #endif

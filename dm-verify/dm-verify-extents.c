@@ -8,7 +8,7 @@
 #include <linux/minmax.h>
 #include <linux/slab.h>
 
-int verify_extents_init(struct verify_extents *s, unsigned long max)
+int dm_verify_extents_init(struct verify_extents *s, unsigned long max)
 {
 	s->root = RB_ROOT;
 	s->nr = 0;
@@ -19,7 +19,7 @@ int verify_extents_init(struct verify_extents *s, unsigned long max)
 	return s->spare ? 0 : -ENOMEM;
 }
 
-void verify_extents_destroy(struct verify_extents *s)
+void dm_verify_extents_destroy(struct verify_extents *s)
 {
 	struct verify_range *r, *tmp;
 
@@ -105,7 +105,7 @@ static void verify_range_insert(struct verify_extents *s, struct verify_range *r
 	s->sectors += r->e.end - r->e.start;
 }
 
-void verify_extents_add(struct verify_extents *s, sector_t start, sector_t end)
+void dm_verify_extents_add(struct verify_extents *s, sector_t start, sector_t end)
 {
 	struct verify_range *r, *next, *prev;
 
@@ -153,8 +153,8 @@ void verify_extents_add(struct verify_extents *s, sector_t start, sector_t end)
 	s->merges++;
 }
 
-void verify_extents_remove(struct verify_extents *s, sector_t start,
-			   sector_t end)
+void dm_verify_extents_remove(struct verify_extents *s, sector_t start,
+			      sector_t end)
 {
 	struct verify_range *r, *next, *split;
 
@@ -195,7 +195,7 @@ void verify_extents_remove(struct verify_extents *s, sector_t start,
  * Hand every range of @src to @dst, which must be empty; @src ends empty.
  * The spares swap too, as only an empty set needs one.
  */
-void verify_extents_move(struct verify_extents *dst, struct verify_extents *src)
+void dm_verify_extents_move(struct verify_extents *dst, struct verify_extents *src)
 {
 	swap(dst->root, src->root);
 	swap(dst->spare, src->spare);
@@ -209,8 +209,8 @@ void verify_extents_move(struct verify_extents *dst, struct verify_extents *src)
  * ranges intersect, the last one reported is stretched to @end, so the caller
  * skips at least everything it must.
  */
-unsigned int verify_extents_query(const struct verify_extents *s,
-				  sector_t start, sector_t end,
+unsigned int dm_verify_extents_query(const struct verify_extents *s,
+				     sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max)
 {
 	struct verify_range *r;
@@ -232,8 +232,8 @@ unsigned int verify_extents_query(const struct verify_extents *s,
 }
 
 /* The range after @r, or the first one if @r is NULL; NULL at the end. */
-const struct verify_range *verify_extents_next(const struct verify_extents *s,
-					       const struct verify_range *r)
+const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
+						  const struct verify_range *r)
 {
 	return verify_range_of(r ? rb_next(&r->node) : rb_first(&s->root));
 }

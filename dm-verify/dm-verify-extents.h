@@ -37,16 +37,16 @@ struct verify_extents {
 	u64 merges;		/* ranges widened for want of a new range */
 };
 
-int verify_extents_init(struct verify_extents *s, unsigned long max);
-void verify_extents_destroy(struct verify_extents *s);
-void verify_extents_add(struct verify_extents *s, sector_t start, sector_t end);
-void verify_extents_remove(struct verify_extents *s, sector_t start,
-			   sector_t end);
-void verify_extents_move(struct verify_extents *dst, struct verify_extents *src);
-unsigned int verify_extents_query(const struct verify_extents *s,
-				  sector_t start, sector_t end,
+int dm_verify_extents_init(struct verify_extents *s, unsigned long max);
+void dm_verify_extents_destroy(struct verify_extents *s);
+void dm_verify_extents_add(struct verify_extents *s, sector_t start, sector_t end);
+void dm_verify_extents_remove(struct verify_extents *s, sector_t start,
+			      sector_t end);
+void dm_verify_extents_move(struct verify_extents *dst, struct verify_extents *src);
+unsigned int dm_verify_extents_query(const struct verify_extents *s,
+				     sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max);
-const struct verify_range *verify_extents_next(const struct verify_extents *s,
-					       const struct verify_range *r);
+const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
+						  const struct verify_range *r);
 
 #endif

@@ -57,7 +57,7 @@ static const char * const verify_action_names[] = {
 	[VERIFY_ACT_CRASH] = "crash",
 };
 
-const char *verify_op_name(unsigned int op)
+const char *dm_verify_op_name(unsigned int op)
 {
 	unsigned int i;
 
@@ -67,12 +67,12 @@ const char *verify_op_name(unsigned int op)
 	return "?";
 }
 
-const char *verify_action_name(enum verify_action action)
+const char *dm_verify_action_name(enum verify_action action)
 {
 	return verify_action_names[action];
 }
 
-const char *verify_errno_name(int err)
+const char *dm_verify_errno_name(int err)
 {
 	unsigned int i;
 
@@ -124,7 +124,7 @@ static int verify_num(const char *word, u64 min, u64 max, u64 *out)
 	return 0;
 }
 
-u64 verify_rng_next(u64 *state)
+u64 dm_verify_rng_next(u64 *state)
 {
 	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -133,7 +133,7 @@ u64 verify_rng_next(u64 *state)
 	return z ^ (z >> 31);
 }
 
-u64 verify_mod(u64 a, u64 b)
+u64 dm_verify_mod(u64 a, u64 b)
 {
 	u64 rem;
 
@@ -299,8 +299,8 @@ static int verify_parse_trigger(struct verify_rule *r, const char *name,
 	return 1;
 }
 
-int verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
-		      const char **error)
+int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
+			 const char **error)
 {
 	struct verify_words w = { .argc = argc, .argv = argv };
 	const char *word;
@@ -368,7 +368,7 @@ int verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 	return -EINVAL;
 }
 
-void verify_faults_init(struct verify_faults *f, u64 seed)
+void dm_verify_faults_init(struct verify_faults *f, u64 seed)
 {
 	memset(f, 0, sizeof(*f));
 	f->seed = seed;
@@ -376,7 +376,7 @@ void verify_faults_init(struct verify_faults *f, u64 seed)
 }
 
 /* Re-seed every rule, so a seed given after the rules still applies. */
-void verify_faults_set_seed(struct verify_faults *f, u64 seed)
+void dm_verify_faults_set_seed(struct verify_faults *f, u64 seed)
 {
 	unsigned int i;
 
@@ -385,8 +385,8 @@ void verify_faults_set_seed(struct verify_faults *f, u64 seed)
 		f->rule[i].rng = seed ^ ((u64)f->rule[i].id << 32);
 }
 
-int verify_faults_add(struct verify_faults *f, struct verify_rule *r,
-		      u64 now_ms, const char **error)
+int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
+			 u64 now_ms, const char **error)
 {
 	if (f->nr == VERIFY_MAX_RULES) {
 		*error = "Too many fault rules";
@@ -401,7 +401,7 @@ int verify_faults_add(struct verify_faults *f, struct verify_rule *r,
 	return 0;
 }
 
-int verify_faults_del(struct verify_faults *f, unsigned int id)
+int dm_verify_faults_del(struct verify_faults *f, unsigned int id)
 {
 	unsigned int i;
 
@@ -416,7 +416,7 @@ int verify_faults_del(struct verify_faults *f, unsigned int id)
 	return -ENOENT;
 }
 
-void verify_faults_clear(struct verify_faults *f)
+void dm_verify_faults_clear(struct verify_faults *f)
 {
 	f->nr = 0;
 }
@@ -439,16 +439,16 @@ static bool verify_rule_fires(struct verify_rule *r, u64 now_ms)
 
 	if (r->after && n <= r->after)
 		return false;
-	if (r->every && verify_mod(n, r->every))
+	if (r->every && dm_verify_mod(n, r->every))
 		return false;
 	if (r->nth && n != r->nth)
 		return false;
 	if (r->times && r->hits >= r->times)
 		return false;
 	if (r->down_ms &&
-	    verify_mod(now_ms - r->t0_ms, (u64)r->up_ms + r->down_ms) < r->up_ms)
+	    dm_verify_mod(now_ms - r->t0_ms, (u64)r->up_ms + r->down_ms) < r->up_ms)
 		return false;
-	if (r->ppm && verify_mod(verify_rng_next(&r->rng), VERIFY_PPM) >= r->ppm)
+	if (r->ppm && dm_verify_mod(dm_verify_rng_next(&r->rng), VERIFY_PPM) >= r->ppm)
 		return false;
 	return true;
 }
@@ -459,8 +459,8 @@ static bool verify_rule_fires(struct verify_rule *r, u64 now_ms)
  * choice comes from counters and the seeded generator, never from timing,
  * except for window rules, which are defined by time.
  */
-bool verify_faults_decide(struct verify_faults *f, unsigned int op,
-			  unsigned int flags, sector_t sector,
+bool dm_verify_faults_decide(struct verify_faults *f, unsigned int op,
+			     unsigned int flags, sector_t sector,
 			  unsigned int nr_sectors, unsigned int bytes,
 			  u64 now_ms, struct verify_fault *out)
 {
@@ -485,18 +485,18 @@ bool verify_faults_decide(struct verify_faults *f, unsigned int op,
 		out->err = r->err;
 		out->delay_ms = r->delay_ms;
 		if (r->jitter_ms) {
-			j = verify_mod(verify_rng_next(&r->rng),
-				       2 * (u64)r->jitter_ms + 1);
+			j = dm_verify_mod(dm_verify_rng_next(&r->rng),
+					  2 * (u64)r->jitter_ms + 1);
 			out->delay_ms = r->delay_ms + j - r->jitter_ms;
 		}
 		out->crash_mode = r->crash_mode;
 		out->crash_ppm = r->crash_ppm;
 		if (r->action == VERIFY_ACT_CORRUPT) {
 			out->corrupt_offset = r->corrupt_offset >= 0 ?
-				verify_mod(r->corrupt_offset, bytes) :
-				verify_mod(verify_rng_next(&r->rng), bytes);
+				dm_verify_mod(r->corrupt_offset, bytes) :
+				dm_verify_mod(dm_verify_rng_next(&r->rng), bytes);
 			out->corrupt_xor = r->corrupt_xor ? r->corrupt_xor :
-				1 + verify_mod(verify_rng_next(&r->rng), 255);
+				1 + dm_verify_mod(dm_verify_rng_next(&r->rng), 255);
 		}
 		return true;
 	}
@@ -504,7 +504,7 @@ bool verify_faults_decide(struct verify_faults *f, unsigned int op,
 }
 
 /* The rule's canonical words; returns their number, or -ENOSPC. */
-int verify_rule_format(const struct verify_rule *r, char *buf, size_t len)
+int dm_verify_rule_format(const struct verify_rule *r, char *buf, size_t len)
 {
 	const char *sep;
 	size_t n = 0;
@@ -514,7 +514,7 @@ int verify_rule_format(const struct verify_rule *r, char *buf, size_t len)
 #define EMIT(fmt, ...) \
 	(n += scnprintf(buf + n, len - n, fmt, ##__VA_ARGS__))
 
-	EMIT("%s", verify_op_name(r->ops));
+	EMIT("%s", dm_verify_op_name(r->ops));
 	if (r->end) {
 		EMIT(" sectors %llu %llu", (unsigned long long)r->start,
 		     (unsigned long long)r->end);
@@ -554,12 +554,12 @@ int verify_rule_format(const struct verify_rule *r, char *buf, size_t len)
 		EMIT(" window %u %u", r->up_ms, r->down_ms);
 		words += 3;
 	}
-	EMIT(" %s", verify_action_name(r->action));
+	EMIT(" %s", dm_verify_action_name(r->action));
 	words++;
 	switch (r->action) {
 	case VERIFY_ACT_ERROR:
 	case VERIFY_ACT_ERROR_AFTER:
-		EMIT(" %s", verify_errno_name(r->err));
+		EMIT(" %s", dm_verify_errno_name(r->err));
 		words++;
 		break;
 	case VERIFY_ACT_DELAY:

@@ -13,7 +13,7 @@
 #define VERIFY_MAX_RULES	32
 #define VERIFY_RULE_MAX_WORDS	16
 /*
- * Room for any rule verify_rule_format() writes: at most 16 words, each a
+ * Room for any rule dm_verify_rule_format() writes: at most 16 words, each a
  * name (the flag list "fua,preflush,meta,sync" is the longest, 22 bytes) or
  * a decimal u64 (20), and a space.
  */
@@ -99,24 +99,24 @@ struct verify_faults {
 	bool disabled;
 };
 
-void verify_faults_init(struct verify_faults *f, u64 seed);
-void verify_faults_set_seed(struct verify_faults *f, u64 seed);
-int verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
-		      const char **error);
-int verify_faults_add(struct verify_faults *f, struct verify_rule *r,
-		      u64 now_ms, const char **error);
-int verify_faults_del(struct verify_faults *f, unsigned int id);
-void verify_faults_clear(struct verify_faults *f);
-bool verify_faults_decide(struct verify_faults *f, unsigned int op,
-			  unsigned int flags, sector_t sector,
+void dm_verify_faults_init(struct verify_faults *f, u64 seed);
+void dm_verify_faults_set_seed(struct verify_faults *f, u64 seed);
+int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
+			 const char **error);
+int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
+			 u64 now_ms, const char **error);
+int dm_verify_faults_del(struct verify_faults *f, unsigned int id);
+void dm_verify_faults_clear(struct verify_faults *f);
+bool dm_verify_faults_decide(struct verify_faults *f, unsigned int op,
+			     unsigned int flags, sector_t sector,
 			  unsigned int nr_sectors, unsigned int bytes,
 			  u64 now_ms, struct verify_fault *out);
-int verify_rule_format(const struct verify_rule *r, char *buf, size_t len);
-const char *verify_op_name(unsigned int op);
-const char *verify_action_name(enum verify_action action);
-const char *verify_errno_name(int err);
+int dm_verify_rule_format(const struct verify_rule *r, char *buf, size_t len);
+const char *dm_verify_op_name(unsigned int op);
+const char *dm_verify_action_name(enum verify_action action);
+const char *dm_verify_errno_name(int err);
 /* The seeded generator the rules draw from (splitmix64), and a modulo. */
-u64 verify_rng_next(u64 *state);
-u64 verify_mod(u64 a, u64 b);
+u64 dm_verify_rng_next(u64 *state);
+u64 dm_verify_mod(u64 a, u64 b);
 
 #endif

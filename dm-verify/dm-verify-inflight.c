@@ -25,7 +25,7 @@ static inline sector_t verify_io_last(const struct verify_io *io)
 INTERVAL_TREE_DEFINE(struct verify_io, rb, sector_t, rb_last,
 		     verify_io_start, verify_io_last, static, verify_inflight)
 
-void verify_inflight_init(struct verify_c *vc)
+void dm_verify_inflight_init(struct verify_c *vc)
 {
 	vc->inflight = RB_ROOT_CACHED;
 	vc->inflight_seq = 0;
@@ -62,7 +62,7 @@ static bool __verify_blocked(struct verify_c *vc, struct verify_io *io)
  * Track @io, which has sectors.  Returns true if it may run now, false if
  * it waits its turn; then a completing bio queues @issue for it.
  */
-bool verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue)
+bool dm_verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue)
 {
 	unsigned long flags;
 	bool wait;
@@ -87,7 +87,7 @@ bool verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue)
 }
 
 /* Drop @io from the tree and start the bios it held back. */
-void verify_untrack(struct verify_c *vc, struct verify_io *io)
+void dm_verify_untrack(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_io *w;
 	unsigned long flags;

@@ -20,7 +20,7 @@
 
 #include <linux/mm.h>
 
-void verify_pages_init(struct verify_c *vc)
+void dm_verify_pages_init(struct verify_c *vc)
 {
 	spin_lock_init(&vc->pages.lock);
 	INIT_LIST_HEAD(&vc->pages.free);
@@ -28,7 +28,7 @@ void verify_pages_init(struct verify_c *vc)
 	mutex_init(&vc->pages.reread_lock);
 }
 
-int verify_pages_create(struct verify_c *vc)
+int dm_verify_pages_create(struct verify_c *vc)
 {
 	int r = mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
 
@@ -37,7 +37,7 @@ int verify_pages_create(struct verify_c *vc)
 	return r;
 }
 
-void verify_pages_destroy(struct verify_c *vc)
+void dm_verify_pages_destroy(struct verify_c *vc)
 {
 	struct page *page, *tmp;
 
@@ -101,7 +101,7 @@ static void verify_pages_put_list(struct verify_c *vc, struct list_head *list,
 }
 
 /* Give every page of @bio back; the bio keeps no payload. */
-void verify_pages_free(struct verify_c *vc, struct bio *bio)
+void dm_verify_pages_free(struct verify_c *vc, struct bio *bio)
 {
 	unsigned int i, j, n = 0;
 	LIST_HEAD(list);
@@ -140,7 +140,7 @@ static struct page *verify_pages_alloc_run(unsigned int *order)
 }
 
 /* Give @bio @size bytes of pages, in GFP_NOIO context. */
-void verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size)
+void dm_verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size)
 {
 	unsigned int want = DIV_ROUND_UP(size, PAGE_SIZE), got, len;
 	unsigned int order = VERIFY_MAX_IO_ORDER;
@@ -172,7 +172,7 @@ void verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size)
 wait:
 	/* Start over from single reserve pages, one waiting bio at a time. */
 	size = bio->bi_iter.bi_size + size;
-	verify_pages_free(vc, bio);
+	dm_verify_pages_free(vc, bio);
 	mutex_lock(&vc->pages.reserve_lock);
 	while (size) {
 		page = mempool_alloc(&vc->pages.reserve, GFP_NOIO);

@@ -10,8 +10,8 @@
 #include <linux/ktime.h>
 
 /* fault <#words> <words>...: one rule in a table line. */
-int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
-			       unsigned int *argc)
+int dm_verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
+				  unsigned int *argc)
 {
 	static const struct dm_arg _arg = {
 		1, VERIFY_RULE_MAX_WORDS, "Invalid fault rule word count"
@@ -30,10 +30,10 @@ int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 		return -EINVAL;
 	}
 	*argc -= n + 1;
-	r = verify_rule_parse(&rule, n, as->argv, &error);
+	r = dm_verify_rule_parse(&rule, n, as->argv, &error);
 	if (!r)
-		r = verify_faults_add(&vc->faults, &rule, ktime_to_ms(ktime_get()),
-				      &error);
+		r = dm_verify_faults_add(&vc->faults, &rule, ktime_to_ms(ktime_get()),
+					 &error);
 	if (r) {
 		ti->error = (char *)error;
 		return -EINVAL;
@@ -43,7 +43,7 @@ int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
 }
 
 /* Rules the table's other features must allow; at table load. */
-int verify_rules_check(struct verify_c *vc, char **error)
+int dm_verify_rules_check(struct verify_c *vc, char **error)
 {
 	unsigned int i;
 
@@ -68,7 +68,7 @@ static void verify_emit_rules(struct verify_c *vc, char *result,
 
 	spin_lock_irqsave(&vc->fault_lock, flags);
 	for (i = 0; i < f->nr; i++) {
-		if (verify_rule_format(&f->rule[i], rule, sizeof(rule)) < 0)
+		if (dm_verify_rule_format(&f->rule[i], rule, sizeof(rule)) < 0)
 			continue;
 		DMEMIT("%u %llu %llu %s\n", f->rule[i].id,
 		       (unsigned long long)f->rule[i].hits,
@@ -78,7 +78,7 @@ static void verify_emit_rules(struct verify_c *vc, char *result,
 }
 
 /* Feature words the rules take in a table line; needs vc->fault_lock. */
-unsigned int verify_rules_table_words(struct verify_c *vc)
+unsigned int dm_verify_rules_table_words(struct verify_c *vc)
 {
 	struct verify_faults *f = &vc->faults;
 	char rule[VERIFY_RULE_MAX_LEN];
@@ -86,7 +86,7 @@ unsigned int verify_rules_table_words(struct verify_c *vc)
 	int n;
 
 	for (i = 0; i < f->nr; i++) {
-		n = verify_rule_format(&f->rule[i], rule, sizeof(rule));
+		n = dm_verify_rule_format(&f->rule[i], rule, sizeof(rule));
 		if (n > 0)
 			words += 2 + n;
 	}
@@ -94,8 +94,8 @@ unsigned int verify_rules_table_words(struct verify_c *vc)
 }
 
 /* " fault <#words> <words>" per rule; needs vc->fault_lock. */
-void verify_rules_emit_table(struct verify_c *vc, char *result,
-			     unsigned int maxlen, unsigned int *szp)
+void dm_verify_rules_emit_table(struct verify_c *vc, char *result,
+				unsigned int maxlen, unsigned int *szp)
 {
 	struct verify_faults *f = &vc->faults;
 	char rule[VERIFY_RULE_MAX_LEN];
@@ -103,7 +103,7 @@ void verify_rules_emit_table(struct verify_c *vc, char *result,
 	int n;
 
 	for (i = 0; i < f->nr; i++) {
-		n = verify_rule_format(&f->rule[i], rule, sizeof(rule));
+		n = dm_verify_rule_format(&f->rule[i], rule, sizeof(rule));
 		if (n > 0)
 			DMEMIT(" fault %d %s", n, rule);
 	}
@@ -115,8 +115,8 @@ void verify_rules_emit_table(struct verify_c *vc, char *result,
  * ",seed=<n>,fault_rules=<n>,fault_rule_<id>=<words>" with the words joined
  * by '+' and the commas of a flag list as '|' (IMA's separators).
  */
-void verify_rules_emit_ima(struct verify_c *vc, char *result,
-			   unsigned int maxlen, unsigned int *szp)
+void dm_verify_rules_emit_ima(struct verify_c *vc, char *result,
+			      unsigned int maxlen, unsigned int *szp)
 {
 	struct verify_faults *f = &vc->faults;
 	char rule[VERIFY_RULE_MAX_LEN], *p;
@@ -128,7 +128,7 @@ void verify_rules_emit_ima(struct verify_c *vc, char *result,
 	       vc->have_seed ? (unsigned long long)f->seed : 0ULL, f->nr,
 	       f->disabled ? 'y' : 'n');
 	for (i = 0; i < f->nr; i++) {
-		if (verify_rule_format(&f->rule[i], rule, sizeof(rule)) < 0)
+		if (dm_verify_rule_format(&f->rule[i], rule, sizeof(rule)) < 0)
 			continue;
 		for (p = rule; *p; p++) {
 			if (*p == ' ')
@@ -142,8 +142,8 @@ void verify_rules_emit_ima(struct verify_c *vc, char *result,
 	*szp = sz;
 }
 
-int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
-			 char *result, unsigned int maxlen)
+int dm_verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
+			    char *result, unsigned int maxlen)
 {
 	const char *dev = dm_table_device_name(vc->ti->table);
 	struct verify_rule rule;
@@ -154,15 +154,15 @@ int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 	int r;
 
 	if (argc >= 2 && !strcasecmp(argv[0], "add")) {
-		r = verify_rule_parse(&rule, argc - 1, argv + 1, &error);
+		r = dm_verify_rule_parse(&rule, argc - 1, argv + 1, &error);
 		if (!r && rule.action == VERIFY_ACT_CRASH && !vc->wc.budget) {
 			error = "Fault action crash needs the write_cache feature";
 			r = -EINVAL;
 		}
 		if (!r) {
 			spin_lock_irqsave(&vc->fault_lock, flags);
-			r = verify_faults_add(&vc->faults, &rule,
-					      ktime_to_ms(ktime_get()), &error);
+			r = dm_verify_faults_add(&vc->faults, &rule,
+						 ktime_to_ms(ktime_get()), &error);
 			spin_unlock_irqrestore(&vc->fault_lock, flags);
 		}
 		if (r) {
@@ -178,7 +178,7 @@ int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 			return -EINVAL;
 		}
 		spin_lock_irqsave(&vc->fault_lock, flags);
-		r = verify_faults_del(&vc->faults, id);
+		r = dm_verify_faults_del(&vc->faults, id);
 		spin_unlock_irqrestore(&vc->fault_lock, flags);
 		if (r)
 			DMERR("%s: fault del: no rule %u", dev, id);
@@ -193,7 +193,7 @@ int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 			  !strcasecmp(argv[0], "disable"))) {
 		spin_lock_irqsave(&vc->fault_lock, flags);
 		if (!strcasecmp(argv[0], "clear"))
-			verify_faults_clear(&vc->faults);
+			dm_verify_faults_clear(&vc->faults);
 		else
 			vc->faults.disabled = !strcasecmp(argv[0], "disable");
 		spin_unlock_irqrestore(&vc->fault_lock, flags);

@@ -18,13 +18,13 @@
 
 #include <linux/percpu.h>
 
-int verify_stats_create(struct verify_c *vc)
+int dm_verify_stats_create(struct verify_c *vc)
 {
 	vc->counts = alloc_percpu(struct verify_counts);
 	return vc->counts ? 0 : -ENOMEM;
 }
 
-void verify_stats_destroy(struct verify_c *vc)
+void dm_verify_stats_destroy(struct verify_c *vc)
 {
 	free_percpu(vc->counts);
 	vc->counts = NULL;
@@ -41,14 +41,14 @@ static u64 verify_stat_sum(struct verify_c *vc, enum verify_stat i)
 }
 
 /* Counts since the last reset, carried over reloads. */
-u64 verify_stat_read(struct verify_c *vc, enum verify_stat i)
+u64 dm_verify_stat_read(struct verify_c *vc, enum verify_stat i)
 {
 	if (i == VERIFY_STAT_LAST_MISMATCH)
 		return atomic64_read(&vc->last_mismatch);
 	return verify_stat_sum(vc, i) - READ_ONCE(vc->counts_base[i]);
 }
 
-void verify_stats_reset(struct verify_c *vc)
+void dm_verify_stats_reset(struct verify_c *vc)
 {
 	unsigned long flags;
 	unsigned int i;
@@ -61,7 +61,7 @@ void verify_stats_reset(struct verify_c *vc)
 }
 
 /* @vc starts from @old's counts (the sum wraps back, as u64 does). */
-void verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
+void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
 {
 	unsigned long flags;
 	unsigned int i;
@@ -69,7 +69,7 @@ void verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
 	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
 		WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i) -
-			   verify_stat_read(old, i));
+			   dm_verify_stat_read(old, i));
 	spin_unlock_irqrestore(&vc->lock, flags);
 	atomic64_set(&vc->last_mismatch, atomic64_read(&old->last_mismatch));
 }

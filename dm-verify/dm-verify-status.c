@@ -12,12 +12,12 @@ static const char * const verify_state_names[] = {
 	VERIFY_STATES(VERIFY_SCHEMA_NAME)
 };
 
-const char *verify_policy_name(enum verify_policy policy)
+const char *dm_verify_policy_name(enum verify_policy policy)
 {
 	return verify_policy_names[policy];
 }
 
-int verify_parse_policy(const char *name, enum verify_policy *policy)
+int dm_verify_parse_policy(const char *name, enum verify_policy *policy)
 {
 	int i;
 
@@ -40,8 +40,8 @@ static const char *verify_state(struct verify_c *vc)
 		state = VERIFY_STATE_CRASHED;
 	else if (test_bit(VERIFY_HALTED, &vc->flags))
 		state = VERIFY_STATE_HALTED;
-	else if (verify_stat_read(vc, VERIFY_STAT_MISMATCHED_READS) ||
-		 verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES))
+	else if (dm_verify_stat_read(vc, VERIFY_STAT_MISMATCHED_READS) ||
+		 dm_verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES))
 		state = VERIFY_STATE_MISMATCH;
 	return verify_state_names[state];
 }
@@ -53,13 +53,13 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	unsigned int i;
 
 	for (i = 0; i < VERIFY_NR_STATS; i++)
-		val[i] = verify_stat_read(vc, i);
+		val[i] = dm_verify_stat_read(vc, i);
 	spin_lock_irqsave(&vc->lock, flags);
 	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
 	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
 	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
 	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
-					    verify_volatile_sectors(vc) : 0;
+					    dm_verify_volatile_sectors(vc) : 0;
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
@@ -80,16 +80,16 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		words += 2;
 	if (vc->wc.budget)
 		words += 2;
-	words += verify_rules_table_words(vc);
+	words += dm_verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
 	if (policy != VERIFY_LOG)
-		DMEMIT(" on_mismatch %s", verify_policy_name(policy));
+		DMEMIT(" on_mismatch %s", dm_verify_policy_name(policy));
 	if (vc->have_seed)
 		DMEMIT(" seed %llu", (unsigned long long)f->seed);
 	if (vc->wc.budget)
 		DMEMIT(" write_cache %llu", vc->wc.budget >> 20);
-	verify_rules_emit_table(vc, result, maxlen, &sz);
+	dm_verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
 }
@@ -103,8 +103,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
  * <unverified_span> <unverified_merges> <volatile_sectors> <crashes>
  * <lost_writes> <write_cache_bytes>
  */
-void verify_status(struct dm_target *ti, status_type_t type,
-		   unsigned int status_flags, char *result, unsigned int maxlen)
+void dm_verify_status(struct dm_target *ti, status_type_t type,
+		      unsigned int status_flags, char *result, unsigned int maxlen)
 {
 	struct verify_c *vc = ti->private;
 	enum verify_policy policy = READ_ONCE(vc->policy);
@@ -140,9 +140,9 @@ void verify_status(struct dm_target *ti, status_type_t type,
 		DMEMIT(",ref_device=%s,ref_start=%llu,on_mismatch=%s",
 		       vc->ref_dev ? vc->ref_dev->name : "-",
 		       (unsigned long long)vc->ref_start,
-		       verify_policy_name(policy));
+		       dm_verify_policy_name(policy));
 		DMEMIT(",write_cache=%llu", vc->wc.budget >> 20);
-		verify_rules_emit_ima(vc, result, maxlen, &sz);
+		dm_verify_rules_emit_ima(vc, result, maxlen, &sz);
 		DMEMIT(";");
 		break;
 	}
@@ -152,7 +152,7 @@ static void verify_reset(struct verify_c *vc)
 {
 	unsigned long flags;
 
-	verify_stats_reset(vc);
+	dm_verify_stats_reset(vc);
 	spin_lock_irqsave(&vc->lock, flags);
 	memset(vc->log, 0, sizeof(vc->log));
 	vc->log_seq = 0;
@@ -216,7 +216,7 @@ static void verify_emit_unverified(struct verify_c *vc, sector_t start,
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	while ((r = verify_extents_next(&vc->unverified, r)) &&
+	while ((r = dm_verify_extents_next(&vc->unverified, r)) &&
 	       r->e.start < end) {
 		if (r->e.end <= start)
 			continue;
@@ -250,7 +250,7 @@ static int verify_data_crashed(struct verify_c *vc, char *result,
 		return -EINVAL;
 	}
 	spin_lock_irqsave(&vc->lock, flags);
-	lost = verify_volatile_lose(vc, true);
+	lost = dm_verify_volatile_lose(vc, true);
 	set_bit(VERIFY_DATA_CRASHED, &vc->flags);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	DMINFO("%s: data device crashed: %llu volatile sectors unverified",
@@ -266,7 +266,7 @@ static int verify_parse_crash(struct verify_c *vc, unsigned int argc,
 	static const char * const modes[] = { "all", "prob", "torn" };
 	unsigned int ppm, i;
 
-	verify_crash_opts_init(vc, opt, VERIFY_CRASH_ALL, 0);
+	dm_verify_crash_opts_init(vc, opt, VERIFY_CRASH_ALL, 0);
 	if (!argc)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
@@ -277,7 +277,7 @@ static int verify_parse_crash(struct verify_c *vc, unsigned int argc,
 	ppm = 0;
 	if (i && (kstrtouint(argv[1], 10, &ppm) || ppm > VERIFY_PPM))
 		return -EINVAL;
-	verify_crash_opts_init(vc, opt, i, ppm);
+	dm_verify_crash_opts_init(vc, opt, i, ppm);
 	return 0;
 }
 
@@ -308,7 +308,7 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 		DMERR("%s: crash: already crashed, send power_on first", name);
 		return -EINVAL;
 	}
-	r = verify_crash(vc, &opt, &res);
+	r = dm_verify_crash(vc, &opt, &res);
 	if (r)
 		return r;
 	DMEMIT("%llu %llu %llu %llu\n", res.volatile_writes, res.lost, res.torn,
@@ -327,8 +327,8 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
  *   power_on              serve bios again after a crash
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
-int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
-		   char *result, unsigned int maxlen)
+int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
+		      char *result, unsigned int maxlen)
 {
 	struct verify_c *vc = ti->private;
 	unsigned long long start, end;
@@ -372,10 +372,10 @@ int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		return 0;
 	}
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))
-		return verify_fault_message(vc, argc - 1, argv + 1, result,
+		return dm_verify_fault_message(vc, argc - 1, argv + 1, result,
 					    maxlen);
 	if (argc == 2 && !strcasecmp(argv[0], "on_mismatch")) {
-		if (verify_parse_policy(argv[1], &policy)) {
+		if (dm_verify_parse_policy(argv[1], &policy)) {
 			DMERR("%s: invalid on_mismatch policy '%s'",
 			      dm_table_device_name(ti->table), argv[1]);
 			return -EINVAL;

@@ -74,14 +74,14 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 	if (vc->ref_dev) {
 		if (io->op == VERIFY_OP_DISCARD || io->data_status ||
 		    io->ref_status)
-			verify_extents_add(&vc->unverified, start, end);
+			dm_verify_extents_add(&vc->unverified, start, end);
 		else
-			verify_extents_remove(&vc->unverified, start, end);
+			dm_verify_extents_remove(&vc->unverified, start, end);
 		if (!io->data_status)
-			verify_volatile_written(vc, start, end, durable);
+			dm_verify_volatile_written(vc, start, end, durable);
 	}
 	if (vc->wc.budget)
-		verify_wcache_complete(vc, io);
+		dm_verify_wcache_complete(vc, io);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -94,9 +94,9 @@ static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
 	if (vc->ref_dev)
-		verify_volatile_flushed(vc, io->flush_gen);
+		dm_verify_volatile_flushed(vc, io->flush_gen);
 	if (vc->wc.budget)
-		verify_wcache_flushed(vc, io->wc_epoch);
+		dm_verify_wcache_flushed(vc, io->wc_epoch);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -182,8 +182,8 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 		verify_account_write(vc, io);
 	else if ((vc->ref_dev || vc->wc.budget) && io->op == VERIFY_OP_FLUSH)
 		verify_account_flush(vc, io);
-	verify_free_legs(io);
-	verify_untrack(vc, io);
+	dm_verify_free_legs(io);
+	dm_verify_untrack(vc, io);
 	status = verify_apply_fault(io, status);
 	/* In flight at a power cut: whatever the legs did, the caller sees EIO. */
 	if (unlikely(test_bit(VERIFY_CRASHED, &vc->flags)))
@@ -201,7 +201,7 @@ static void verify_read_work(struct work_struct *work)
 	struct verify_io *io = container_of(work, struct verify_io, work.work);
 	blk_status_t status;
 
-	verify_compare(io, true, &status);
+	dm_verify_compare(io, true, &status);
 	verify_finish(io, status);
 }
 
@@ -218,10 +218,10 @@ static void verify_legs_done(struct verify_io *io)
 	 */
 	if (both && io->data_status != io->ref_status &&
 	    !(io->op == VERIFY_OP_READ && (io->bio->bi_opf & REQ_RAHEAD))) {
-		verify_log_status_mismatch(io);
+		dm_verify_log_status_mismatch(io);
 		if (READ_ONCE(vc->policy) == VERIFY_HALT)
 			set_bit(VERIFY_HALTED, &vc->flags);
-		verify_raise_event(vc);
+		dm_verify_raise_event(vc);
 	}
 
 	if (io->op == VERIFY_OP_READ && io->ref_bio) {
@@ -235,7 +235,7 @@ static void verify_legs_done(struct verify_io *io)
 			if ((io->nr_sectors << SECTOR_SHIFT <=
 			     READ_ONCE(inline_compare_max) ||
 			     (in_task() && current_work() == &io->work.work)) &&
-			    verify_compare(io, false, &status)) {
+			    dm_verify_compare(io, false, &status)) {
 				verify_finish(io, status);
 				return;
 			}
@@ -285,13 +285,13 @@ static void verify_issue(struct verify_io *io)
 	/* Halted or crashed while waiting its turn: no legs were allocated. */
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
 		     test_bit(VERIFY_CRASHED, &vc->flags))) {
-		verify_untrack(vc, io);
+		dm_verify_untrack(vc, io);
 		verify_endio_io(io, BLK_STS_IOERR);
 		return;
 	}
 	if (vc->wc.budget && io->is_write && io->nr_sectors)
-		verify_wcache_prepare(vc, io);
-	verify_alloc_legs(vc, io);
+		dm_verify_wcache_prepare(vc, io);
+	dm_verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
 	offload_ref = !io->is_write && legs[0] && legs[1] &&
@@ -374,8 +374,8 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 	if (!READ_ONCE(vc->faults.nr))
 		return;
 	spin_lock_irqsave(&vc->fault_lock, flags);
-	verify_faults_decide(&vc->faults, io->op, verify_bio_flags(io->bio),
-			     io->sector, io->nr_sectors,
+	dm_verify_faults_decide(&vc->faults, io->op, verify_bio_flags(io->bio),
+				io->sector, io->nr_sectors,
 			     io->bio->bi_iter.bi_size,
 			     ktime_to_ms(ktime_get()), f);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
@@ -384,7 +384,7 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 	verify_stat_inc(vc, VERIFY_STAT_FAULTS_INJECTED);
 	DMWARN_LIMIT("%s: fault rule %u: %s %s at sector %llu+%u",
 		     dm_table_device_name(vc->ti->table), f->rule_id,
-		     verify_action_name(f->action), verify_op_name(io->op),
+		     dm_verify_action_name(f->action), dm_verify_op_name(io->op),
 		     (unsigned long long)io->sector, io->nr_sectors);
 }
 
@@ -393,10 +393,10 @@ static void verify_flush_issue(struct verify_c *vc, struct verify_io *io)
 	unsigned long flags;
 
 	if (vc->ref_dev)
-		io->flush_gen = verify_volatile_flush_issue(vc);
+		io->flush_gen = dm_verify_volatile_flush_issue(vc);
 	if (vc->wc.budget) {
 		spin_lock_irqsave(&vc->lock, flags);
-		io->wc_epoch = verify_wcache_flush_issue(vc);
+		io->wc_epoch = dm_verify_wcache_flush_issue(vc);
 		spin_unlock_irqrestore(&vc->lock, flags);
 	}
 }
@@ -433,7 +433,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_SUBMITTED;
 	}
 	if (io->fault.action == VERIFY_ACT_CRASH) {
-		verify_crash_by_rule(vc, io);
+		dm_verify_crash_by_rule(vc, io);
 		return DM_MAPIO_KILL;
 	}
 	if (!vc->ref_dev && !vc->wc.budget &&
@@ -461,7 +461,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	 * is copied, then issued, on the workqueue.
 	 */
 	if ((vc->ref_dev || vc->wc.budget) && io->nr_sectors &&
-	    !verify_track(vc, io, verify_issue_work))
+	    !dm_verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
 	/* The write cache reads what a write overwrites: that sleeps. */
 	if (io->is_write && (verify_offload(vc, io) ||
@@ -525,20 +525,20 @@ static void verify_take_over(struct verify_c *vc)
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
 		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
-			lost = verify_volatile_lose(old, true);
-		verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
-		verify_extents_move(&vc->unverified, &old->unverified);
+			lost = dm_verify_volatile_lose(old, true);
+		dm_verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
+		dm_verify_extents_move(&vc->unverified, &old->unverified);
 		/* What a grow adds was never written through us on both legs. */
 		if (vc->ti->len > old->ti->len)
-			verify_extents_add(&vc->unverified, old->ti->len,
-					   vc->ti->len);
+			dm_verify_extents_add(&vc->unverified, old->ti->len,
+					      vc->ti->len);
 		if (vc->ref_dev)
-			verify_volatile_take_over(vc, old);
-		verify_wcache_take_over(vc, old);
+			dm_verify_volatile_take_over(vc, old);
+		dm_verify_wcache_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
-		verify_stats_take_over(vc, old);
+		dm_verify_stats_take_over(vc, old);
 		if (test_bit(VERIFY_HALTED, &old->flags))
 			set_bit(VERIFY_HALTED, &vc->flags);
 		if (test_bit(VERIFY_EVENT_SENT, &old->flags))
@@ -598,13 +598,13 @@ static void verify_dtr(struct dm_target *ti)
 		cancel_work_sync(&vc->event_work);
 		destroy_workqueue(vc->done_wq);
 	}
-	verify_pages_destroy(vc);
-	verify_stats_destroy(vc);
+	dm_verify_pages_destroy(vc);
+	dm_verify_stats_destroy(vc);
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
-	verify_extents_destroy(&vc->unverified);
-	verify_volatile_destroy(vc);
-	verify_wcache_destroy(vc);
+	dm_verify_extents_destroy(&vc->unverified);
+	dm_verify_volatile_destroy(vc);
+	dm_verify_wcache_destroy(vc);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -677,7 +677,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			}
 			have_policy = true;
 			argc--;
-			if (verify_parse_policy(dm_shift_arg(as), &vc->policy)) {
+			if (dm_verify_parse_policy(dm_shift_arg(as), &vc->policy)) {
 				ti->error = "Invalid on_mismatch policy";
 				return -EINVAL;
 			}
@@ -694,7 +694,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			}
 			argc--;
 			vc->have_seed = true;
-			verify_faults_set_seed(&vc->faults, seed);
+			dm_verify_faults_set_seed(&vc->faults, seed);
 			continue;
 		}
 		if (!strcasecmp(name, "write_cache")) {
@@ -712,7 +712,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			continue;
 		}
 		if (!strcasecmp(name, "fault")) {
-			r = verify_parse_fault_feature(ti, as, &argc);
+			r = dm_verify_parse_fault_feature(ti, as, &argc);
 			if (r)
 				return r;
 			continue;
@@ -724,7 +724,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 		ti->error = "Too many arguments";
 		return -EINVAL;
 	}
-	return verify_rules_check(vc, &ti->error);
+	return dm_verify_rules_check(vc, &ti->error);
 }
 
 /*
@@ -759,13 +759,13 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	vc->policy = VERIFY_LOG;
 	spin_lock_init(&vc->lock);
 	spin_lock_init(&vc->fault_lock);
-	verify_faults_init(&vc->faults, 0);
-	verify_inflight_init(vc);
+	dm_verify_faults_init(&vc->faults, 0);
+	dm_verify_inflight_init(vc);
 	INIT_LIST_HEAD(&vc->delayed);
-	verify_pages_init(vc);
-	verify_wcache_init(vc);
+	dm_verify_pages_init(vc);
+	dm_verify_wcache_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
-	INIT_WORK(&vc->crash_work, verify_crash_work);
+	INIT_WORK(&vc->crash_work, dm_verify_crash_work);
 	INIT_LIST_HEAD(&vc->instance);
 
 	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);
@@ -785,15 +785,15 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r)
 		goto bad;
 
-	r = verify_extents_init(&vc->unverified, READ_ONCE(max_unverified_ranges));
+	r = dm_verify_extents_init(&vc->unverified, READ_ONCE(max_unverified_ranges));
 	if (!r && vc->ref_dev)
-		r = verify_volatile_create(vc, READ_ONCE(max_unverified_ranges));
+		r = dm_verify_volatile_create(vc, READ_ONCE(max_unverified_ranges));
 	if (r) {
 		ti->error = "Cannot allocate range tracking";
 		goto bad;
 	}
 
-	r = verify_stats_create(vc);
+	r = dm_verify_stats_create(vc);
 	if (r) {
 		ti->error = "Cannot allocate counters";
 		goto bad;
@@ -803,7 +803,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (!r)
 		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
 	if (!r)
-		r = verify_pages_create(vc);
+		r = dm_verify_pages_create(vc);
 	if (r) {
 		ti->error = "Cannot allocate bio and page pools";
 		goto bad;
@@ -895,8 +895,8 @@ static struct target_type verify_target = {
 	.postsuspend = verify_postsuspend,
 	.preresume = verify_preresume,
 	.resume = verify_resume,
-	.status = verify_status,
-	.message = verify_message,
+	.status = dm_verify_status,
+	.message = dm_verify_message,
 	.iterate_devices = verify_iterate_devices,
 };
 

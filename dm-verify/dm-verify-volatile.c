@@ -32,7 +32,7 @@ static bool verify_gen_init(struct verify_gen *g, u64 id, unsigned long max,
 	return g->set.spare;
 }
 
-int verify_volatile_create(struct verify_c *vc, unsigned long max)
+int dm_verify_volatile_create(struct verify_c *vc, unsigned long max)
 {
 	struct verify_volatile *v = &vc->vol;
 	struct verify_gen *g;
@@ -56,11 +56,11 @@ int verify_volatile_create(struct verify_c *vc, unsigned long max)
 static void verify_gen_free(struct verify_volatile *v, struct verify_gen *g)
 {
 	list_del(&g->list);
-	verify_extents_destroy(&g->set);
+	dm_verify_extents_destroy(&g->set);
 	mempool_free(g, &v->pool);
 }
 
-void verify_volatile_destroy(struct verify_c *vc)
+void dm_verify_volatile_destroy(struct verify_c *vc)
 {
 	struct verify_volatile *v = &vc->vol;
 	struct verify_gen *g, *tmp;
@@ -78,24 +78,24 @@ static struct verify_gen *verify_gen_newest(struct verify_volatile *v)
 }
 
 /* A write to [@start, @end) completed on the data device; under the lock. */
-void verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
-			     bool fua)
+void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
+				bool fua)
 {
 	struct verify_volatile *v = &vc->vol;
 	struct verify_gen *g, *newest = verify_gen_newest(v);
 
 	list_for_each_entry(g, &v->gens, list)
 		if (g != newest || fua)
-			verify_extents_remove(&g->set, start, end);
+			dm_verify_extents_remove(&g->set, start, end);
 	if (!fua)
-		verify_extents_add(&newest->set, start, end);
+		dm_verify_extents_add(&newest->set, start, end);
 }
 
 /*
  * A flush is about to be issued: close the newest generation and return
  * the id the flush makes durable when it completes.  May sleep.
  */
-u64 verify_volatile_flush_issue(struct verify_c *vc)
+u64 dm_verify_volatile_flush_issue(struct verify_c *vc)
 {
 	struct verify_volatile *v = &vc->vol;
 	struct verify_gen *g = mempool_alloc(&v->pool, GFP_NOIO), *newest;
@@ -121,14 +121,14 @@ u64 verify_volatile_flush_issue(struct verify_c *vc)
 	}
 	spin_unlock_irqrestore(&vc->lock, flags);
 	if (g) {
-		verify_extents_destroy(&g->set);
+		dm_verify_extents_destroy(&g->set);
 		mempool_free(g, &v->pool);
 	}
 	return id;
 }
 
 /* A flush issued with @id completed on the data device; under the lock. */
-void verify_volatile_flushed(struct verify_c *vc, u64 id)
+void dm_verify_volatile_flushed(struct verify_c *vc, u64 id)
 {
 	struct verify_volatile *v = &vc->vol;
 	struct verify_gen *g, *tmp, *newest = verify_gen_newest(v);
@@ -142,7 +142,7 @@ void verify_volatile_flushed(struct verify_c *vc, u64 id)
 }
 
 /* Target sectors now volatile; under the lock. */
-sector_t verify_volatile_sectors(struct verify_c *vc)
+sector_t dm_verify_volatile_sectors(struct verify_c *vc)
 {
 	struct verify_gen *g;
 	sector_t n = 0;
@@ -159,7 +159,7 @@ sector_t verify_volatile_sectors(struct verify_c *vc)
  * crash, which made both legs equal).  Under the lock; returns the
  * sectors that were volatile.
  */
-sector_t verify_volatile_lose(struct verify_c *vc, bool unverify)
+sector_t dm_verify_volatile_lose(struct verify_c *vc, bool unverify)
 {
 	struct verify_volatile *v = &vc->vol;
 	const struct verify_range *r;
@@ -168,13 +168,13 @@ sector_t verify_volatile_lose(struct verify_c *vc, bool unverify)
 
 	list_for_each_entry_safe(g, tmp, &v->gens, list) {
 		r = NULL;
-		while (unverify && (r = verify_extents_next(&g->set, r)))
-			verify_extents_add(&vc->unverified, r->e.start, r->e.end);
+		while (unverify && (r = dm_verify_extents_next(&g->set, r)))
+			dm_verify_extents_add(&vc->unverified, r->e.start, r->e.end);
 		n += g->set.sectors;
 		if (g != newest)
 			verify_gen_free(v, g);
 		else
-			verify_extents_remove(&g->set, 0, (sector_t)-1);
+			dm_verify_extents_remove(&g->set, 0, (sector_t)-1);
 	}
 	return n;
 }
@@ -184,16 +184,16 @@ sector_t verify_volatile_lose(struct verify_c *vc, bool unverify)
  * length.  They all completed before any flush the new table will see,
  * so they join its newest generation.  Both locks held.
  */
-void verify_volatile_take_over(struct verify_c *vc, struct verify_c *old)
+void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_gen *newest = verify_gen_newest(&vc->vol), *g;
 	const struct verify_range *r;
 
 	list_for_each_entry(g, &old->vol.gens, list) {
 		r = NULL;
-		while ((r = verify_extents_next(&g->set, r)) &&
+		while ((r = dm_verify_extents_next(&g->set, r)) &&
 		       r->e.start < vc->ti->len)
-			verify_extents_add(&newest->set, r->e.start,
-					   min(r->e.end, vc->ti->len));
+			dm_verify_extents_add(&newest->set, r->e.start,
+					      min(r->e.end, vc->ti->len));
 	}
 }

@@ -65,7 +65,7 @@ struct verify_crash_result {
 	u64 lost;
 	u64 torn;
 	u64 sectors;			/* sectors undone */
-	u64 merges;			/* see verify_crash() */
+	u64 merges;			/* see dm_verify_crash() */
 };
 
 struct verify_mismatch {
@@ -199,11 +199,11 @@ static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 }
 
 /* dm-verify-stats.c */
-int verify_stats_create(struct verify_c *vc);
-void verify_stats_destroy(struct verify_c *vc);
-u64 verify_stat_read(struct verify_c *vc, enum verify_stat i);
-void verify_stats_reset(struct verify_c *vc);
-void verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
+int dm_verify_stats_create(struct verify_c *vc);
+void dm_verify_stats_destroy(struct verify_c *vc);
+u64 dm_verify_stat_read(struct verify_c *vc, enum verify_stat i);
+void dm_verify_stats_reset(struct verify_c *vc);
+void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
 
 /* Safe in any context, as the per-CPU ops are. */
 static inline void verify_stat_add(struct verify_c *vc, enum verify_stat i,
@@ -218,68 +218,68 @@ static inline void verify_stat_inc(struct verify_c *vc, enum verify_stat i)
 }
 
 /* dm-verify-compare.c */
-void verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
-void verify_free_legs(struct verify_io *io);
-bool verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
-void verify_log_status_mismatch(struct verify_io *io);
-void verify_raise_event(struct verify_c *vc);
+void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
+void dm_verify_free_legs(struct verify_io *io);
+bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
+void dm_verify_log_status_mismatch(struct verify_io *io);
+void dm_verify_raise_event(struct verify_c *vc);
 
 /* dm-verify-crash.c */
-void verify_wcache_init(struct verify_c *vc);
-void verify_wcache_destroy(struct verify_c *vc);
-void verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
-void verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
-u64 verify_wcache_flush_issue(struct verify_c *vc);
-void verify_wcache_flushed(struct verify_c *vc, u64 epoch);
-void verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
-void verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
-			    enum verify_crash_mode mode, u32 ppm);
-int verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
-		 struct verify_crash_result *res);
-void verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);
-void verify_crash_work(struct work_struct *work);
+void dm_verify_wcache_init(struct verify_c *vc);
+void dm_verify_wcache_destroy(struct verify_c *vc);
+void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
+void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
+u64 dm_verify_wcache_flush_issue(struct verify_c *vc);
+void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
+void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
+void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
+			       enum verify_crash_mode mode, u32 ppm);
+int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
+		    struct verify_crash_result *res);
+void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);
+void dm_verify_crash_work(struct work_struct *work);
 
 /* dm-verify-inflight.c */
-void verify_inflight_init(struct verify_c *vc);
-bool verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue);
-void verify_untrack(struct verify_c *vc, struct verify_io *io);
+void dm_verify_inflight_init(struct verify_c *vc);
+bool dm_verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue);
+void dm_verify_untrack(struct verify_c *vc, struct verify_io *io);
 
 /* dm-verify-pages.c */
-void verify_pages_init(struct verify_c *vc);
-int verify_pages_create(struct verify_c *vc);
-void verify_pages_destroy(struct verify_c *vc);
-void verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size);
-void verify_pages_free(struct verify_c *vc, struct bio *bio);
+void dm_verify_pages_init(struct verify_c *vc);
+int dm_verify_pages_create(struct verify_c *vc);
+void dm_verify_pages_destroy(struct verify_c *vc);
+void dm_verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int size);
+void dm_verify_pages_free(struct verify_c *vc, struct bio *bio);
 
 /* dm-verify-rules.c */
-int verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
-			       unsigned int *argc);
-int verify_rules_check(struct verify_c *vc, char **error);
-unsigned int verify_rules_table_words(struct verify_c *vc);
-void verify_rules_emit_table(struct verify_c *vc, char *result,
-			     unsigned int maxlen, unsigned int *szp);
-void verify_rules_emit_ima(struct verify_c *vc, char *result,
-			   unsigned int maxlen, unsigned int *szp);
-int verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
-			 char *result, unsigned int maxlen);
+int dm_verify_parse_fault_feature(struct dm_target *ti, struct dm_arg_set *as,
+				  unsigned int *argc);
+int dm_verify_rules_check(struct verify_c *vc, char **error);
+unsigned int dm_verify_rules_table_words(struct verify_c *vc);
+void dm_verify_rules_emit_table(struct verify_c *vc, char *result,
+				unsigned int maxlen, unsigned int *szp);
+void dm_verify_rules_emit_ima(struct verify_c *vc, char *result,
+			      unsigned int maxlen, unsigned int *szp);
+int dm_verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
+			    char *result, unsigned int maxlen);
 
 /* dm-verify-volatile.c */
-int verify_volatile_create(struct verify_c *vc, unsigned long max);
-void verify_volatile_destroy(struct verify_c *vc);
-void verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
-			     bool fua);
-u64 verify_volatile_flush_issue(struct verify_c *vc);
-void verify_volatile_flushed(struct verify_c *vc, u64 id);
-sector_t verify_volatile_sectors(struct verify_c *vc);
-sector_t verify_volatile_lose(struct verify_c *vc, bool unverify);
-void verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
+int dm_verify_volatile_create(struct verify_c *vc, unsigned long max);
+void dm_verify_volatile_destroy(struct verify_c *vc);
+void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
+				bool fua);
+u64 dm_verify_volatile_flush_issue(struct verify_c *vc);
+void dm_verify_volatile_flushed(struct verify_c *vc, u64 id);
+sector_t dm_verify_volatile_sectors(struct verify_c *vc);
+sector_t dm_verify_volatile_lose(struct verify_c *vc, bool unverify);
+void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
 
 /* dm-verify-status.c */
-void verify_status(struct dm_target *ti, status_type_t type,
-		   unsigned int status_flags, char *result, unsigned int maxlen);
-int verify_message(struct dm_target *ti, unsigned int argc, char **argv,
-		   char *result, unsigned int maxlen);
-const char *verify_policy_name(enum verify_policy policy);
-int verify_parse_policy(const char *name, enum verify_policy *policy);
+void dm_verify_status(struct dm_target *ti, status_type_t type,
+		      unsigned int status_flags, char *result, unsigned int maxlen);
+int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
+		      char *result, unsigned int maxlen);
+const char *dm_verify_policy_name(enum verify_policy policy);
+int dm_verify_parse_policy(const char *name, enum verify_policy *policy);
 
 #endif

@@ -35,7 +35,7 @@ static int parse(const char *text, struct verify_rule *r, const char **err)
 	snprintf(line, sizeof(line), "%s", text);
 	argc = words(line, argv, 32);
 	*err = NULL;
-	return verify_rule_parse(r, argc, argv, err);
+	return dm_verify_rule_parse(r, argc, argv, err);
 }
 
 static void test_parse_format(void)
@@ -64,7 +64,7 @@ static void test_parse_format(void)
 
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		CHECK(!parse(good[i], &r, &err), "'%s' rejected: %s", good[i], err);
-		n = verify_rule_format(&r, buf, sizeof(buf));
+		n = dm_verify_rule_format(&r, buf, sizeof(buf));
 		CHECK(n > 0 && !strcmp(buf, good[i]), "'%s' formatted as '%s'",
 		      good[i], buf);
 		/* Canonical text parses back to the same rule. */
@@ -72,9 +72,9 @@ static void test_parse_format(void)
 		CHECK(!memcmp(&r, &r2, sizeof(r)), "'%s' does not round-trip", buf);
 	}
 	parse("write error", &r, &err);
-	verify_rule_format(&r, buf, sizeof(buf));
+	dm_verify_rule_format(&r, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "write error EIO"), "default errno: '%s'", buf);
-	CHECK(verify_rule_format(&r, buf, 8) == -ENOSPC, "truncation not reported");
+	CHECK(dm_verify_rule_format(&r, buf, 8) == -ENOSPC, "truncation not reported");
 }
 
 /*
@@ -99,9 +99,9 @@ static void test_format_longest(void)
 		snprintf(line, sizeof(line), "%s", longest[i]);
 		argc = words(line, argv, 32);
 		err = NULL;
-		CHECK(!verify_rule_parse(&r, argc, argv, &err),
+		CHECK(!dm_verify_rule_parse(&r, argc, argv, &err),
 		      "longest rule %u rejected: %s", i, err);
-		n = verify_rule_format(&r, buf, sizeof(buf));
+		n = dm_verify_rule_format(&r, buf, sizeof(buf));
 		CHECK(n > 0 && !strcmp(buf, longest[i]),
 		      "longest rule %u formatted as %d '%s'", i, n, n > 0 ? buf : "");
 	}
@@ -169,7 +169,7 @@ static unsigned int hits(struct verify_faults *f, unsigned int op,
 	unsigned int i, h = 0;
 
 	for (i = 0; i < n; i++) {
-		if (verify_faults_decide(f, op, 0, 8 * i, 8, 4096, 0, &out)) {
+		if (dm_verify_faults_decide(f, op, 0, 8 * i, 8, 4096, 0, &out)) {
 			if (seq)
 				seq[h] = i;
 			h++;
@@ -183,7 +183,7 @@ static void add(struct verify_faults *f, const char *text)
 	struct verify_rule r;
 	const char *err;
 
-	CHECK(!parse(text, &r, &err) && !verify_faults_add(f, &r, 0, &err),
+	CHECK(!parse(text, &r, &err) && !dm_verify_faults_add(f, &r, 0, &err),
 	      "rule not accepted: '%s'", text);
 }
 
@@ -194,77 +194,77 @@ static void test_decide(void)
 	static unsigned int a[1000], b[1000];
 	unsigned int n1, n2, i;
 
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "write every 10 error");
 	CHECK(hits(&f, VERIFY_OP_WRITE, 100, a) == 10 && a[0] == 9 && a[9] == 99,
 	      "every 10");
 	CHECK(hits(&f, VERIFY_OP_READ, 100, NULL) == 0, "op filter");
 
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "write nth 3 error");
 	CHECK(hits(&f, VERIFY_OP_WRITE, 10, a) == 1 && a[0] == 2, "nth 3");
 
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "any after 5 times 2 error");
 	CHECK(hits(&f, VERIFY_OP_FLUSH, 20, a) == 2 && a[0] == 5 && a[1] == 6,
 	      "after 5 times 2");
 
 	/* Sector range: bios at 8*i of 8 sectors; [80, 160) selects i 10..19. */
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "read sectors 80 160 error");
 	CHECK(hits(&f, VERIFY_OP_READ, 40, a) == 10 && a[0] == 10 && a[9] == 19,
 	      "sector range");
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 0, 0, 0, &out),
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 0, 0, 0, &out),
 	      "empty bio matched a ranged rule");
 	/* Overlap at the range ends, and at the end of the sector space. */
-	CHECK(verify_faults_decide(&f, VERIFY_OP_READ, 0, 159, 1, 512, 0, &out),
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 159, 1, 512, 0, &out),
 	      "last sector of range");
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_READ, 0, 160, 1, 512, 0, &out),
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 160, 1, 512, 0, &out),
 	      "first sector past range");
-	CHECK(verify_faults_decide(&f, VERIFY_OP_READ, 0, 72, 9, 4608, 0, &out),
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 72, 9, 4608, 0, &out),
 	      "bio ending inside range");
 
 	/* Flags: all required flags must be present. */
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "write flags fua,sync error");
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_WRITE, VERIFY_FLAG_FUA, 0, 8, 4096,
-				    0, &out), "fua alone matched fua,sync");
-	CHECK(verify_faults_decide(&f, VERIFY_OP_WRITE,
-				   VERIFY_FLAG_FUA | VERIFY_FLAG_SYNC | VERIFY_FLAG_META,
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_WRITE, VERIFY_FLAG_FUA, 0, 8, 4096,
+				       0, &out), "fua alone matched fua,sync");
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_WRITE,
+				      VERIFY_FLAG_FUA | VERIFY_FLAG_SYNC | VERIFY_FLAG_META,
 				   0, 8, 4096, 0, &out), "fua,sync,meta missed");
 
 	/* Probability: reproducible per seed, roughly right, seed-dependent. */
-	verify_faults_init(&f, 0);
-	verify_faults_set_seed(&f, 42);
+	dm_verify_faults_init(&f, 0);
+	dm_verify_faults_set_seed(&f, 42);
 	add(&f, "write prob 100000 error");
 	n1 = hits(&f, VERIFY_OP_WRITE, 1000, a);
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "write prob 100000 error");
-	verify_faults_set_seed(&f, 42);
+	dm_verify_faults_set_seed(&f, 42);
 	n2 = hits(&f, VERIFY_OP_WRITE, 1000, b);
 	CHECK(n1 == n2 && !memcmp(a, b, n1 * sizeof(a[0])),
 	      "seed 42 not reproducible (set before or after the rule)");
 	CHECK(n1 > 60 && n1 < 140, "10%% of 1000 gave %u", n1);
-	verify_faults_init(&f, 0);
-	verify_faults_set_seed(&f, 43);
+	dm_verify_faults_init(&f, 0);
+	dm_verify_faults_set_seed(&f, 43);
 	add(&f, "write prob 100000 error");
 	n2 = hits(&f, VERIFY_OP_WRITE, 1000, b);
 	CHECK(n1 != n2 || memcmp(a, b, n1 * sizeof(a[0])), "seed 43 same as 42");
 
 	/* Window: 100 ms up, 50 ms down, from t0 = 0. */
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "read window 100 50 error");
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 99, &out), "up");
-	CHECK(verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 100, &out), "down");
-	CHECK(verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 149, &out), "down end");
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 150, &out), "up again");
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 99, &out), "up");
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 100, &out), "down");
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 149, &out), "down end");
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 150, &out), "up again");
 
 	/* First firing rule wins; later rules do not see the bio. */
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	add(&f, "write every 2 error ENOSPC");
 	add(&f, "write delay 5");
 	for (i = 0; i < 4; i++) {
-		verify_faults_decide(&f, VERIFY_OP_WRITE, 0, 0, 8, 4096, 0, &out);
+		dm_verify_faults_decide(&f, VERIFY_OP_WRITE, 0, 0, 8, 4096, 0, &out);
 		CHECK(out.action == (i % 2 ? VERIFY_ACT_ERROR : VERIFY_ACT_DELAY),
 		      "bio %u action %d", i, out.action);
 	}
@@ -272,28 +272,28 @@ static void test_decide(void)
 	      f.rule[1].matches == 2 && f.rule[1].hits == 2, "counters");
 
 	/* Jitter stays in bounds; corrupt picks a byte inside the bio. */
-	verify_faults_init(&f, 7);
+	dm_verify_faults_init(&f, 7);
 	add(&f, "read delay 20 10");
 	add(&f, "read corrupt");
 	for (i = 0; i < 200; i++) {
-		verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 0, &out);
+		dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 0, &out);
 		if (out.delay_ms < 10 || out.delay_ms > 30)
 			CHECK(0, "jitter out of bounds: %u", out.delay_ms);
 	}
-	verify_faults_del(&f, 1);
+	dm_verify_faults_del(&f, 1);
 	for (i = 0; i < 200; i++) {
-		verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 1, 512, 0, &out);
+		dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 1, 512, 0, &out);
 		if (out.corrupt_offset >= 512 || !out.corrupt_xor)
 			CHECK(0, "corrupt offset %llu xor %u",
 			      (unsigned long long)out.corrupt_offset, out.corrupt_xor);
 	}
-	CHECK(verify_faults_del(&f, 1) == -ENOENT, "deleting twice");
+	CHECK(dm_verify_faults_del(&f, 1) == -ENOENT, "deleting twice");
 
 	/* Disabled rules see nothing; a full table refuses more. */
 	f.disabled = true;
-	CHECK(!verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 0, &out),
+	CHECK(!dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 8, 4096, 0, &out),
 	      "disabled");
-	verify_faults_init(&f, 0);
+	dm_verify_faults_init(&f, 0);
 	for (i = 0; i < VERIFY_MAX_RULES; i++)
 		add(&f, "read error");
 	{
@@ -301,10 +301,10 @@ static void test_decide(void)
 		const char *err;
 
 		parse("read error", &r, &err);
-		CHECK(verify_faults_add(&f, &r, 0, &err) == -ENOSPC &&
+		CHECK(dm_verify_faults_add(&f, &r, 0, &err) == -ENOSPC &&
 		      !strcmp(err, "Too many fault rules"), "rule limit");
 	}
-	verify_faults_clear(&f);
+	dm_verify_faults_clear(&f);
 	CHECK(f.nr == 0, "clear");
 }
 

@@ -36,7 +36,7 @@ static bool well_formed(const struct verify_extents *s)
 	unsigned long n = 0;
 	sector_t total = 0;
 
-	for (r = verify_extents_next(s, NULL); r; r = verify_extents_next(s, r)) {
+	for (r = dm_verify_extents_next(s, NULL); r; r = dm_verify_extents_next(s, r)) {
 		if (r->e.start >= r->e.end)
 			return false;
 		if (prev && prev->e.end >= r->e.start)
@@ -52,7 +52,7 @@ static bool in_set(const struct verify_extents *s, sector_t x)
 {
 	const struct verify_range *r;
 
-	for (r = verify_extents_next(s, NULL); r; r = verify_extents_next(s, r))
+	for (r = dm_verify_extents_next(s, NULL); r; r = dm_verify_extents_next(s, r))
 		if (x >= r->e.start && x < r->e.end)
 			return true;
 	return false;
@@ -61,11 +61,11 @@ static bool in_set(const struct verify_extents *s, sector_t x)
 /* The @i-th range (from 0), or a range of 0..0 past the end. */
 static struct verify_extent nth(const struct verify_extents *s, unsigned int i)
 {
-	const struct verify_range *r = verify_extents_next(s, NULL);
+	const struct verify_range *r = dm_verify_extents_next(s, NULL);
 	struct verify_extent none = { 0, 0 };
 
 	while (r && i--)
-		r = verify_extents_next(s, r);
+		r = dm_verify_extents_next(s, r);
 	return r ? r->e : none;
 }
 
@@ -94,7 +94,7 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0;
 
 	memset(model, 0, sizeof(model));
-	CHECK(!verify_extents_init(&s, max), "init");
+	CHECK(!dm_verify_extents_init(&s, max), "init");
 	for (r = 0; r < rounds; r++) {
 		sector_t a = rnd() % SPACE, b = a + 1 + rnd() % 24;
 		bool add = rnd() % 2;
@@ -103,9 +103,9 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 			b = SPACE;
 		shim_kmalloc_fail = fail_every && rnd() % fail_every == 0;
 		if (add)
-			verify_extents_add(&s, a, b);
+			dm_verify_extents_add(&s, a, b);
 		else
-			verify_extents_remove(&s, a, b);
+			dm_verify_extents_remove(&s, a, b);
 		shim_kmalloc_fail = false;
 		for (x = a; x < b; x++)
 			model[x] = add;
@@ -119,7 +119,7 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 		/* A query must cover every set sector in its window. */
 		a = rnd() % SPACE;
 		b = a + rnd() % 64;
-		n = verify_extents_query(&s, a, b, q, 3);
+		n = dm_verify_extents_query(&s, a, b, q, 3);
 		for (x = a; x < b && x < SPACE; x++) {
 			bool covered = false;
 
@@ -141,7 +141,7 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 	if (fail_every && UNIT_ALLOC_FAILS)
 		CHECK(s.merges, "fail %u: failed allocations caused no merge",
 		      fail_every);
-	verify_extents_destroy(&s);
+	dm_verify_extents_destroy(&s);
 }
 
 /*
@@ -157,26 +157,26 @@ static void test_extents_many(void)
 	struct verify_extents s;
 	unsigned int i;
 
-	CHECK(!verify_extents_init(&s, 0), "init");
+	CHECK(!dm_verify_extents_init(&s, 0), "init");
 	for (i = 0; i < 4096; i++)
-		verify_extents_add(&s, i * mib, i * mib + 8);
+		dm_verify_extents_add(&s, i * mib, i * mib + 8);
 	CHECK(s.nr == 4096 && s.sectors == 4096 * 8 && !s.merges,
 	      "4096 discards: %lu ranges, %llu sectors, %llu merges", s.nr,
 	      (unsigned long long)s.sectors, (unsigned long long)s.merges);
-	CHECK(verify_extents_query(&s, 3000 * mib + 100, 3000 * mib + 108, q, 2) == 0,
+	CHECK(dm_verify_extents_query(&s, 3000 * mib + 100, 3000 * mib + 108, q, 2) == 0,
 	      "a gap between discards is skipped");
-	CHECK(verify_extents_query(&s, 3000 * mib, 3000 * mib + 16, q, 2) == 1 &&
+	CHECK(dm_verify_extents_query(&s, 3000 * mib, 3000 * mib + 16, q, 2) == 1 &&
 	      q[0].start == 3000 * mib && q[0].end == 3000 * mib + 8,
 	      "a discarded range is skipped exactly");
 	CHECK(well_formed(&s), "4096 ranges well formed");
 	/* The same with allocations failing: widened, never dropped. */
 	shim_kmalloc_fail = true;
-	verify_extents_add(&s, 5000 * mib, 5000 * mib + 8);
+	dm_verify_extents_add(&s, 5000 * mib, 5000 * mib + 8);
 	shim_kmalloc_fail = false;
 	CHECK(in_set(&s, 5000 * mib) && well_formed(&s), "add without memory");
 	if (UNIT_ALLOC_FAILS)
 		CHECK(s.merges == 1, "add without memory widens a neighbour");
-	verify_extents_destroy(&s);
+	dm_verify_extents_destroy(&s);
 }
 
 static void test_extents_edges(void)
@@ -185,22 +185,22 @@ static void test_extents_edges(void)
 	struct verify_extent q[2];
 	const sector_t top = UINT64_MAX;
 
-	CHECK(!verify_extents_init(&s, 4), "init");
-	verify_extents_add(&s, 10, 10);
+	CHECK(!dm_verify_extents_init(&s, 4), "init");
+	dm_verify_extents_add(&s, 10, 10);
 	CHECK(s.nr == 0, "zero-length add stored %lu", s.nr);
-	verify_extents_add(&s, 20, 10);
+	dm_verify_extents_add(&s, 20, 10);
 	CHECK(s.nr == 0, "reversed add stored %lu", s.nr);
-	verify_extents_add(&s, top - 8, top);
+	dm_verify_extents_add(&s, top - 8, top);
 	CHECK(s.nr == 1 && nth(&s, 0).end == top, "end-of-range add");
-	verify_extents_remove(&s, top - 4, top);
+	dm_verify_extents_remove(&s, top - 4, top);
 	CHECK(s.nr == 1 && nth(&s, 0).end == top - 4, "end-of-range remove");
-	CHECK(verify_extents_query(&s, top - 100, top, q, 2) == 1 &&
+	CHECK(dm_verify_extents_query(&s, top - 100, top, q, 2) == 1 &&
 	      q[0].start == top - 8 && q[0].end == top - 4, "end-of-range query");
-	verify_extents_add(&s, 0, 5);
-	verify_extents_add(&s, 5, 9);
+	dm_verify_extents_add(&s, 0, 5);
+	dm_verify_extents_add(&s, 5, 9);
 	CHECK(s.nr == 2 && nth(&s, 0).start == 0 && nth(&s, 0).end == 9,
 	      "adjacent ranges merge");
-	verify_extents_remove(&s, 3, 4);
+	dm_verify_extents_remove(&s, 3, 4);
 	CHECK(s.nr == 3 && nth(&s, 0).end == 3 && nth(&s, 1).start == 4,
 	      "split in the middle");
 	CHECK(s.sectors == 3 + 5 + 4, "sector total %llu",
@@ -208,38 +208,38 @@ static void test_extents_edges(void)
 	CHECK(well_formed(&s), "well formed");
 
 	/* Moving hands everything over and leaves an empty, usable set. */
-	CHECK(!verify_extents_init(&t, 4), "init");
-	verify_extents_move(&t, &s);
+	CHECK(!dm_verify_extents_init(&t, 4), "init");
+	dm_verify_extents_move(&t, &s);
 	CHECK(t.nr == 3 && s.nr == 0 && s.sectors == 0 && well_formed(&t),
 	      "move");
 	shim_kmalloc_fail = true;
-	verify_extents_add(&s, 7, 8);
+	dm_verify_extents_add(&s, 7, 8);
 	shim_kmalloc_fail = false;
 	CHECK(s.nr == 1 && !s.merges, "an emptied set takes a range without memory");
-	verify_extents_destroy(&t);
-	verify_extents_destroy(&s);
+	dm_verify_extents_destroy(&t);
+	dm_verify_extents_destroy(&s);
 
 	/* One range at most: everything collapses into a covering range. */
-	CHECK(!verify_extents_init(&s, 1), "init");
-	verify_extents_add(&s, 0, 2);
-	verify_extents_add(&s, 100, 102);
+	CHECK(!dm_verify_extents_init(&s, 1), "init");
+	dm_verify_extents_add(&s, 0, 2);
+	dm_verify_extents_add(&s, 100, 102);
 	CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 102,
 	      "max 1 covers both");
-	verify_extents_remove(&s, 50, 51);
+	dm_verify_extents_remove(&s, 50, 51);
 	CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 102,
 	      "max 1 cannot split, keeps the range");
-	verify_extents_destroy(&s);
+	dm_verify_extents_destroy(&s);
 
 	/* With no memory at all, the first range still comes from the spare. */
-	CHECK(!verify_extents_init(&s, 0), "init");
+	CHECK(!dm_verify_extents_init(&s, 0), "init");
 	shim_kmalloc_fail = true;
-	verify_extents_add(&s, 0, 2);
-	verify_extents_add(&s, 10, 12);
+	dm_verify_extents_add(&s, 0, 2);
+	dm_verify_extents_add(&s, 10, 12);
 	shim_kmalloc_fail = false;
 	if (UNIT_ALLOC_FAILS)
 		CHECK(s.nr == 1 && nth(&s, 0).start == 0 && nth(&s, 0).end == 12 &&
 		      s.merges == 1, "no memory: spare, then a widened range");
-	verify_extents_destroy(&s);
+	dm_verify_extents_destroy(&s);
 }
 
 /* Byte model of verify_diff over one payload split into random chunks. */
@@ -264,7 +264,7 @@ static void test_diff_random(unsigned int rounds)
 
 			b[at] ^= 1 + rnd() % 255;
 		}
-		verify_diff_init(&d);
+		dm_verify_diff_init(&d);
 		for (s = 0; s < 8; s++) {
 			if (rnd() % 4)
 				continue;
@@ -292,7 +292,7 @@ static void test_diff_random(unsigned int rounds)
 
 			if (pos + len > LEN)
 				len = LEN - pos;
-			verify_diff_chunk(&d, a + pos, b + pos, pos, len);
+			dm_verify_diff_chunk(&d, a + pos, b + pos, pos, len);
 			pos += len;
 		}
 		if (d.first != first)
@@ -319,16 +319,17 @@ static void test_first_diff(void)
 		a[i] = i;
 		b[i] = i;
 	}
-	CHECK(verify_first_diff(a, b, 0) == 0, "empty");
-	CHECK(verify_first_diff(a, b, sizeof(a)) == sizeof(a), "equal");
+	CHECK(dm_verify_first_diff(a, b, 0) == 0, "empty");
+	CHECK(dm_verify_first_diff(a, b, sizeof(a)) == sizeof(a), "equal");
 	for (i = 0; i < sizeof(a); i++) {
 		b[i] ^= 0x80;
-		if (verify_first_diff(a, b, sizeof(a)) != i ||
-		    verify_first_diff(a + 1, b + 1, sizeof(a) - 1) != (i ? i - 1 : sizeof(a) - 1))
+		if (dm_verify_first_diff(a, b, sizeof(a)) != i ||
+		    dm_verify_first_diff(a + 1, b + 1, sizeof(a) - 1) !=
+		    (i ? i - 1 : sizeof(a) - 1))
 			CHECK(0, "difference at %u missed", i);
 		b[i] ^= 0x80;
 	}
-	CHECK(verify_first_diff(a + 3, b + 3, 61) == 61, "unaligned equal");
+	CHECK(dm_verify_first_diff(a + 3, b + 3, 61) == 61, "unaligned equal");
 }
 
 #ifdef __KERNEL__
