@@ -44,14 +44,16 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 				       &vc->data_bs);
 	/*
 	 * dm polls only the bios it submitted, never these: a leg left
-	 * REQ_POLLED would wait on a poll queue nobody polls.
+	 * REQ_POLLED would wait on a poll queue nobody polls.  A REQ_NOWAIT
+	 * bio's legs are issued from the workqueue, where waiting is fine:
+	 * a leg failed with BLK_STS_AGAIN would look like a lost error.
 	 */
 	if (ref) {
-		ref->bi_opf &= ~REQ_POLLED;
+		ref->bi_opf &= ~(REQ_POLLED | REQ_NOWAIT);
 		ref->bi_iter.bi_sector = vc->ref_start + io->sector;
 	}
 	if (data) {
-		data->bi_opf &= ~REQ_POLLED;
+		data->bi_opf &= ~(REQ_POLLED | REQ_NOWAIT);
 		data->bi_iter.bi_sector = vc->data_start + io->sector;
 	}
 	io->ref_bio = ref;

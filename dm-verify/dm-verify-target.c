@@ -417,6 +417,16 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 			    (unsigned long long)bio->bi_iter.bi_sector);
 		return DM_MAPIO_KILL;
 	}
+	/*
+	 * A flush allocates its volatile generation, which may sleep: the
+	 * submitter asked not to, so it retries without REQ_NOWAIT.  Before
+	 * counting and before the rules, so the retry is the only bio seen.
+	 */
+	if (unlikely(bio->bi_opf & REQ_NOWAIT) && io->op == VERIFY_OP_FLUSH &&
+	    vc->ref_dev) {
+		bio_wouldblock_error(bio);
+		return DM_MAPIO_SUBMITTED;
+	}
 	verify_count(vc, io->op);
 
 	io->vc = vc;
@@ -458,14 +468,16 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	/*
 	 * Every bio is tracked before its legs are allocated, so a bio that
 	 * waits for an overlapping one holds no pool element.  A large write
-	 * is copied, then issued, on the workqueue.
+	 * is copied, then issued, on the workqueue; so is a REQ_NOWAIT bio,
+	 * as allocating legs may sleep.
 	 */
 	if ((vc->ref_dev || vc->wc.budget) && io->nr_sectors &&
 	    !dm_verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
 	/* The write cache reads what a write overwrites: that sleeps. */
-	if (io->is_write && (verify_offload(vc, io) ||
-			     (vc->wc.budget && io->nr_sectors))) {
+	if ((bio->bi_opf & REQ_NOWAIT) ||
+	    (io->is_write && (verify_offload(vc, io) ||
+			      (vc->wc.budget && io->nr_sectors)))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;
@@ -885,7 +897,8 @@ static int verify_iterate_devices(struct dm_target *ti,
 
 static struct target_type verify_target = {
 	.name = "verify",
-	.version = {1, 1, 0},
+	.version = {1, 2, 0},
+	.features = DM_TARGET_NOWAIT,
 	.module = THIS_MODULE,
 	.ctr = verify_ctr,
 	.dtr = verify_dtr,
