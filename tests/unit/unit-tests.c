@@ -312,7 +312,7 @@ static void test_diff_random(unsigned int rounds)
 
 static void test_first_diff(void)
 {
-	u8 a[100], b[100];
+	u8 a[200], b[200];
 	unsigned int i;
 
 	for (i = 0; i < sizeof(a); i++) {
