@@ -94,7 +94,7 @@ void dm_verify_log_status_mismatch(struct verify_io *io)
 }
 
 /* Which parts of the bio's range are not comparable; needs no lock held. */
-static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
+void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 {
 	struct verify_c *vc = io->vc;
 	unsigned long flags;
@@ -112,8 +112,7 @@ static void verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 	}
 }
 
-static void verify_count_skipped(struct verify_io *io,
-				 const struct verify_diff *d)
+void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d)
 {
 	unsigned int i;
 
@@ -217,15 +216,23 @@ static int verify_diff_reread(struct verify_io *io, struct verify_diff *d)
 	return r;
 }
 
-static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
+/* @scrub: found by a scrub pass (@io its chunk), not by a read. */
+void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
+			       bool scrub)
 {
 	struct verify_c *vc = io->vc;
 	struct verify_mismatch *m;
 	sector_t sector = io->sector + (d->first >> SECTOR_SHIFT);
 	unsigned long flags;
 
-	verify_stat_inc(vc, VERIFY_STAT_MISMATCHED_READS);
-	verify_stat_add(vc, VERIFY_STAT_MISMATCHED_SECTORS, d->bad_sectors);
+	if (scrub) {
+		verify_stat_add(vc, VERIFY_STAT_SCRUB_MISMATCHES,
+				d->bad_sectors);
+	} else {
+		verify_stat_inc(vc, VERIFY_STAT_MISMATCHED_READS);
+		verify_stat_add(vc, VERIFY_STAT_MISMATCHED_SECTORS,
+				d->bad_sectors);
+	}
 	atomic64_set(&vc->last_mismatch, sector + 1);
 
 	spin_lock_irqsave(&vc->lock, flags);
@@ -246,10 +253,11 @@ static void verify_record_mismatch(struct verify_io *io, struct verify_diff *d)
 	 * data_crashed, whatever is still compared was durable (or written
 	 * since): say so, as losing it was not legal.
 	 */
-	DMERR_LIMIT("%s: read mismatch at sector %llu offset %u: %u/%u sectors differ, bio at %llu",
-		    dm_table_device_name(vc->ti->table),
+	DMERR_LIMIT("%s: %s mismatch at sector %llu offset %u: %u/%u sectors differ, %s at %llu",
+		    dm_table_device_name(vc->ti->table), scrub ? "scrub" : "read",
 		    (unsigned long long)sector, m->offset, d->bad_sectors,
-		    io->nr_sectors, (unsigned long long)io->sector);
+		    io->nr_sectors, scrub ? "chunk" : "bio",
+		    (unsigned long long)io->sector);
 	if (test_bit(VERIFY_DATA_CRASHED, &vc->flags))
 		DMERR_LIMIT("%s: mismatch at sector %llu is in durable data",
 			    dm_table_device_name(vc->ti->table),
@@ -272,7 +280,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 	int r;
 
 	*status = BLK_STS_OK;
-	verify_diff_prepare(io, &d);
+	dm_verify_diff_prepare(io, &d);
 	verify_diff_payload(io, &d);
 	if (d.first != U64_MAX) {
 		if (!can_sleep)
@@ -295,11 +303,11 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 				     (unsigned long long)io->sector,
 				     io->nr_sectors);
 	}
-	verify_count_skipped(io, &d);
+	dm_verify_count_skipped(io, &d);
 	if (d.first == U64_MAX)
 		return true;
 
-	verify_record_mismatch(io, &d);
+	dm_verify_record_mismatch(io, &d, false);
 	dm_verify_raise_event(vc);
 
 	switch (READ_ONCE(vc->policy)) {

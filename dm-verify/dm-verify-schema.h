@@ -32,7 +32,11 @@
 	X(VOLATILE_SECTORS, volatile_sectors)		\
 	X(CRASHES, crashes)				\
 	X(LOST_WRITES, lost_writes)			\
-	X(WRITE_CACHE_BYTES, write_cache_bytes)
+	X(WRITE_CACHE_BYTES, write_cache_bytes)		\
+	X(SCRUB_POSITION, scrub_position)		\
+	X(SCRUB_END, scrub_end)				\
+	X(SCRUB_MISMATCHES, scrub_mismatches)		\
+	X(REPAIRED_SECTORS, repaired_sectors)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

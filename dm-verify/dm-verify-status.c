@@ -41,7 +41,8 @@ static const char *verify_state(struct verify_c *vc)
 	else if (test_bit(VERIFY_HALTED, &vc->flags))
 		state = VERIFY_STATE_HALTED;
 	else if (dm_verify_stat_read(vc, VERIFY_STAT_MISMATCHED_READS) ||
-		 dm_verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES))
+		 dm_verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES) ||
+		 dm_verify_stat_read(vc, VERIFY_STAT_SCRUB_MISMATCHES))
 		state = VERIFY_STATE_MISMATCH;
 	return verify_state_names[state];
 }
@@ -61,6 +62,8 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
 					    dm_verify_volatile_sectors(vc) : 0;
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
+	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_POSITION],
+				 &val[VERIFY_STAT_SCRUB_END]);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -325,6 +328,8 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
  *   data_crashed          the data device lost its volatile writes
  *   crash [all | prob <ppm> | torn <ppm>]  a power cut (needs write_cache)
  *   power_on              serve bios again after a crash
+ *   scrub [repair] [<start> <end>] | stop  check the legs in the background
+ *   scrub_rate <MiB/s>    throttle scrub passes, 0: no limit
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
 int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
@@ -371,6 +376,10 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		}
 		return 0;
 	}
+	if (argc >= 1 && !strcasecmp(argv[0], "scrub"))
+		return dm_verify_scrub_message(vc, argc - 1, argv + 1);
+	if (argc == 2 && !strcasecmp(argv[0], "scrub_rate"))
+		return dm_verify_scrub_rate_message(vc, argv[1]);
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))
 		return dm_verify_fault_message(vc, argc - 1, argv + 1, result,
 					    maxlen);

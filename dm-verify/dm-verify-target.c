@@ -604,6 +604,7 @@ static void verify_dtr(struct dm_target *ti)
 		mutex_unlock(&verify_instances_lock);
 	}
 	flush_work(&vc->crash_work);
+	dm_verify_scrub_destroy(vc);
 	if (vc->issue_wq)
 		destroy_workqueue(vc->issue_wq);
 	if (vc->done_wq) {
@@ -852,7 +853,7 @@ bad:
 	return r;
 }
 
-/* Release the bios delay rules hold: suspend waits for every bio. */
+/* Release the bios delay rules hold, as suspend waits for every bio; end a scrub. */
 static void verify_presuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
@@ -864,6 +865,8 @@ static void verify_presuspend(struct dm_target *ti)
 	list_for_each_entry(io, &vc->delayed, list)
 		mod_delayed_work(vc->done_wq, &io->work, 0);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	/* A suspended target issues no I/O: the pass ends (resend to go on). */
+	dm_verify_scrub_stop(vc);
 }
 
 static void verify_presuspend_undo(struct dm_target *ti)

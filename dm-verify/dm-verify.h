@@ -104,6 +104,8 @@ struct verify_volatile {
 	unsigned long max;		/* ranges per generation */
 };
 
+struct verify_scrub;
+
 struct verify_counts {
 	u64 val[VERIFY_NR_STATS];
 };
@@ -161,6 +163,9 @@ struct verify_c {
 	struct verify_counts __percpu *counts;
 	u64 counts_base[VERIFY_NR_STATS];	/* written under @lock */
 	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
+
+	struct verify_scrub *scrub;	/* the background pass, once started */
+	u32 scrub_rate;			/* MiB/s, 0: no limit; READ_ONCE */
 
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
@@ -223,6 +228,18 @@ void dm_verify_free_legs(struct verify_io *io);
 bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void dm_verify_log_status_mismatch(struct verify_io *io);
 void dm_verify_raise_event(struct verify_c *vc);
+void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d);
+void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
+void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
+			       bool scrub);
+
+/* dm-verify-scrub.c */
+int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
+			    char **argv);
+int dm_verify_scrub_rate_message(struct verify_c *vc, const char *arg);
+void dm_verify_scrub_stop(struct verify_c *vc);
+void dm_verify_scrub_destroy(struct verify_c *vc);
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *pos, u64 *end);
 
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);

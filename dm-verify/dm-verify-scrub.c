@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: scrub, a background pass that reads a range of both legs and
+ * compares them, to find corruption that no read has touched yet; with
+ * "repair" it also rewrites the data leg's mismatching sectors from the
+ * reference.
+ *
+ * The pass works one chunk at a time on its own work item, and sleeps.
+ * Each chunk is tracked like a bio (dm-verify-inflight.c): as a read, or as
+ * a write when it repairs, so no overlapping write runs while it reads or
+ * rewrites, and it waits its turn behind the bios that arrived before it.
+ * It skips the undefined ranges, as reads do.  A halt, a crash, a suspend
+ * or "scrub stop" ends it after the chunk at hand; suspend must, since a
+ * suspended target issues no I/O.
+ */
+#include "dm-verify.h"
+
+#include <linux/dm-io.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+/* One chunk, as large as the largest bio a leg sees. */
+#define VERIFY_SCRUB_SECTORS	VERIFY_MAX_IO_SECTORS
+
+struct verify_scrub {
+	struct work_struct work;
+	struct verify_io io;		/* the chunk, tracked like a bio */
+	struct completion turn;		/* the chunk's overlaps completed */
+	struct dm_io_client *client;
+	void *data;			/* a chunk of each leg */
+	void *ref;
+	bool repair;
+	bool stop;			/* READ_ONCE: end after this chunk */
+	/* Under verify_c.lock, for status. */
+	bool running;
+	sector_t pos;			/* next sector to check */
+	sector_t end;
+};
+
+static void verify_scrub_turn(struct work_struct *work)
+{
+	struct verify_io *io = container_of(work, struct verify_io, work.work);
+	struct verify_scrub *s = container_of(io, struct verify_scrub, io);
+
+	complete(&s->turn);
+}
+
+static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
+			   sector_t sector, blk_opf_t opf, void *buf,
+			   sector_t count)
+{
+	struct dm_io_region where = {
+		.bdev = dev->bdev, .sector = sector, .count = count,
+	};
+	struct dm_io_request req = {
+		.bi_opf = opf | REQ_SYNC,
+		.mem.type = DM_IO_VMA,
+		.mem.ptr.vma = buf,
+		.client = s->client,
+	};
+
+	return dm_io(&req, 1, &where, NULL, IOPRIO_DEFAULT);
+}
+
+/*
+ * Rewrite the data leg's sectors in [@from, @to) (bytes into the chunk)
+ * that differ from the reference, in runs; adds them to @repaired.
+ */
+static int verify_scrub_repair(struct verify_c *vc, struct verify_scrub *s,
+			       u64 from, u64 to, u64 *repaired)
+{
+	u64 at = from, run;
+	int r;
+
+	while (at < to) {
+		if (!memcmp(s->data + at, s->ref + at, SECTOR_SIZE)) {
+			at += SECTOR_SIZE;
+			continue;
+		}
+		for (run = at + SECTOR_SIZE; run < to &&
+		     memcmp(s->data + run, s->ref + run, SECTOR_SIZE);
+		     run += SECTOR_SIZE)
+			;
+		r = verify_scrub_io(s, vc->data_dev, vc->data_start +
+				    s->io.sector + (at >> SECTOR_SHIFT),
+				    REQ_OP_WRITE | REQ_FUA, s->ref + at,
+				    (run - at) >> SECTOR_SHIFT);
+		if (r)
+			return r;
+		*repaired += (run - at) >> SECTOR_SHIFT;
+		at = run;
+	}
+	return 0;
+}
+
+/* Check (and repair) one tracked chunk.  Sleeps. */
+static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
+{
+	struct verify_io *io = &s->io;
+	u64 bytes = (u64)io->nr_sectors << SECTOR_SHIFT, repaired = 0;
+	struct verify_diff d;
+	int r;
+
+	r = verify_scrub_io(s, vc->data_dev, vc->data_start + io->sector,
+			    REQ_OP_READ, s->data, io->nr_sectors);
+	if (!r)
+		r = verify_scrub_io(s, vc->ref_dev, vc->ref_start + io->sector,
+				    REQ_OP_READ, s->ref, io->nr_sectors);
+	if (r) {
+		DMERR_LIMIT("%s: scrub: read of sector %llu+%u failed (%d)",
+			    dm_table_device_name(vc->ti->table),
+			    (unsigned long long)io->sector, io->nr_sectors, r);
+		return r;
+	}
+
+	dm_verify_diff_prepare(io, &d);
+	dm_verify_diff_chunk(&d, s->data, s->ref, 0, bytes);
+	dm_verify_count_skipped(io, &d);
+	if (d.first == U64_MAX)
+		return 0;
+	dm_verify_record_mismatch(io, &d, true);
+	dm_verify_raise_event(vc);
+	if (READ_ONCE(vc->policy) == VERIFY_HALT) {
+		set_bit(VERIFY_HALTED, &vc->flags);
+		return 0;
+	}
+	if (!s->repair)
+		return 0;
+	/* Only what the comparison looked at: the skipped ranges are undefined. */
+	r = verify_scrub_repair(vc, s, d.first & ~(u64)(SECTOR_SIZE - 1),
+				bytes, &repaired);
+	verify_stat_add(vc, VERIFY_STAT_REPAIRED_SECTORS, repaired);
+	if (r)
+		DMERR_LIMIT("%s: scrub: repair at sector %llu failed (%d)",
+			    dm_table_device_name(vc->ti->table),
+			    (unsigned long long)io->sector, r);
+	else
+		DMWARN_LIMIT("%s: scrub: repaired %llu sectors of %llu+%u from the reference",
+			     dm_table_device_name(vc->ti->table), repaired,
+			     (unsigned long long)io->sector, io->nr_sectors);
+	return r;
+}
+
+/* Sleep so that the pass runs at about @rate MiB/s since @t0. */
+static void verify_scrub_throttle(struct verify_c *vc, u64 done_bytes,
+				  unsigned long t0)
+{
+	u32 rate = READ_ONCE(vc->scrub_rate);
+	unsigned long due;
+
+	if (!rate)
+		return;
+	due = t0 + div_u64(done_bytes * HZ, (u64)rate << 20);
+	if (time_before(jiffies, due))
+		schedule_timeout_interruptible(due - jiffies);
+}
+
+static bool verify_scrub_must_stop(struct verify_c *vc, struct verify_scrub *s)
+{
+	return READ_ONCE(s->stop) || test_bit(VERIFY_HALTED, &vc->flags) ||
+	       test_bit(VERIFY_CRASHED, &vc->flags);
+}
+
+static void verify_scrub_work(struct work_struct *work)
+{
+	struct verify_scrub *s = container_of(work, struct verify_scrub, work);
+	struct verify_c *vc = s->io.vc;
+	unsigned long flags, t0 = jiffies;
+	sector_t pos = s->pos, end = s->end, start = pos;
+	int r = 0;
+
+	while (pos < end && !verify_scrub_must_stop(vc, s)) {
+		s->io.sector = pos;
+		s->io.nr_sectors = min_t(sector_t, end - pos,
+					 VERIFY_SCRUB_SECTORS);
+		s->io.is_write = s->repair;
+		reinit_completion(&s->turn);
+		if (!dm_verify_track(vc, &s->io, verify_scrub_turn))
+			wait_for_completion(&s->turn);
+		r = verify_scrub_chunk(vc, s);
+		dm_verify_untrack(vc, &s->io);
+		if (r)
+			break;
+		pos += s->io.nr_sectors;
+		spin_lock_irqsave(&vc->lock, flags);
+		s->pos = pos;
+		spin_unlock_irqrestore(&vc->lock, flags);
+		verify_scrub_throttle(vc, (u64)(pos - start) << SECTOR_SHIFT,
+				      t0);
+	}
+
+	DMINFO("%s: scrub%s of %llu-%llu %s at %llu",
+	       dm_table_device_name(vc->ti->table), s->repair ? " repair" : "",
+	       (unsigned long long)start, (unsigned long long)end,
+	       r ? "failed" : pos < end ? "stopped" : "done",
+	       (unsigned long long)pos);
+	spin_lock_irqsave(&vc->lock, flags);
+	s->running = false;
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/* Stop a running pass and wait until it has.  Sleeps. */
+void dm_verify_scrub_stop(struct verify_c *vc)
+{
+	struct verify_scrub *s = vc->scrub;
+
+	if (!s)
+		return;
+	WRITE_ONCE(s->stop, true);
+	flush_work(&s->work);
+}
+
+void dm_verify_scrub_destroy(struct verify_c *vc)
+{
+	struct verify_scrub *s = vc->scrub;
+
+	if (!s)
+		return;
+	dm_verify_scrub_stop(vc);
+	if (s->client)
+		dm_io_client_destroy(s->client);
+	vfree(s->data);
+	vfree(s->ref);
+	kfree(s);
+	vc->scrub = NULL;
+}
+
+/* The position and end of the running or last pass; 0 0 if none ran. */
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *pos, u64 *end)
+{
+	struct verify_scrub *s = vc->scrub;
+
+	*pos = s ? s->pos : 0;
+	*end = s ? s->end : 0;
+}
+
+static int verify_scrub_alloc(struct verify_c *vc)
+{
+	struct verify_scrub *s;
+
+	if (vc->scrub)
+		return 0;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->client = dm_io_client_create();
+	s->data = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
+	s->ref = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
+	INIT_WORK(&s->work, verify_scrub_work);
+	init_completion(&s->turn);
+	s->io.vc = vc;
+	vc->scrub = s;
+	if (IS_ERR(s->client) || !s->data || !s->ref) {
+		if (IS_ERR(s->client))
+			s->client = NULL;
+		dm_verify_scrub_destroy(vc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Messages:
+ *   scrub [repair] [<start> <end>]   check (and repair) a range, default all
+ *   scrub stop                       end the running pass
+ *   scrub_rate <MiB/s>               throttle passes, 0: no limit (default)
+ */
+int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
+			    char **argv)
+{
+	const char *name = dm_table_device_name(vc->ti->table);
+	unsigned long long start = 0, end = vc->ti->len;
+	unsigned long flags;
+	bool repair = false;
+	int r;
+
+	if (argc == 1 && !strcasecmp(argv[0], "stop")) {
+		dm_verify_scrub_stop(vc);
+		return 0;
+	}
+	if (argc && !strcasecmp(argv[0], "repair")) {
+		repair = true;
+		argc--;
+		argv++;
+	}
+	if (argc == 2) {
+		if (kstrtoull(argv[0], 10, &start) ||
+		    kstrtoull(argv[1], 10, &end) || start >= end ||
+		    end > vc->ti->len) {
+			DMERR("%s: scrub: expected <start> <end>, start below end, end <= %llu",
+			      name, (unsigned long long)vc->ti->len);
+			return -EINVAL;
+		}
+	} else if (argc) {
+		DMERR("%s: scrub: expected [repair] [<start> <end>] or stop",
+		      name);
+		return -EINVAL;
+	}
+	if (!vc->ref_dev) {
+		DMERR("%s: scrub needs a reference device", name);
+		return -EINVAL;
+	}
+	if (test_bit(VERIFY_HALTED, &vc->flags) ||
+	    test_bit(VERIFY_CRASHED, &vc->flags) || dm_suspended(vc->ti)) {
+		DMERR("%s: scrub: device halted, crashed or suspended", name);
+		return -EINVAL;
+	}
+	r = verify_scrub_alloc(vc);
+	if (r) {
+		DMERR("%s: scrub: cannot allocate its buffers", name);
+		return r;
+	}
+
+	spin_lock_irqsave(&vc->lock, flags);
+	if (vc->scrub->running) {
+		spin_unlock_irqrestore(&vc->lock, flags);
+		DMERR("%s: scrub: a pass is running: scrub stop first", name);
+		return -EBUSY;
+	}
+	vc->scrub->running = true;
+	vc->scrub->pos = start;
+	vc->scrub->end = end;
+	spin_unlock_irqrestore(&vc->lock, flags);
+	/* The last pass's work item may still be returning. */
+	flush_work(&vc->scrub->work);
+	vc->scrub->repair = repair;
+	WRITE_ONCE(vc->scrub->stop, false);
+	queue_work(system_unbound_wq, &vc->scrub->work);
+	return 0;
+}
+
+int dm_verify_scrub_rate_message(struct verify_c *vc, const char *arg)
+{
+	unsigned int rate;
+
+	if (kstrtouint(arg, 10, &rate) || rate > 1000000) {
+		DMERR("%s: scrub_rate: expected MiB/s from 0 (no limit) to 1000000",
+		      dm_table_device_name(vc->ti->table));
+		return -EINVAL;
+	}
+	WRITE_ONCE(vc->scrub_rate, rate);
+	return 0;
+}
