@@ -62,23 +62,38 @@ static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
 	return dm_io(&req, 1, &where, NULL, IOPRIO_DEFAULT);
 }
 
+/* Is the sector at byte @at of the chunk compared, and different? */
+static bool verify_scrub_bad(struct verify_scrub *s,
+			     const struct verify_diff *d, u64 at)
+{
+	sector_t sector = at >> SECTOR_SHIFT;
+	unsigned int i;
+
+	for (i = 0; i < d->nr_skip; i++)
+		if (sector >= d->skip[i].start && sector < d->skip[i].end)
+			return false;
+	return memcmp(s->data + at, s->ref + at, SECTOR_SIZE);
+}
+
 /*
- * Rewrite the data leg's sectors in [@from, @to) (bytes into the chunk)
- * that differ from the reference, in runs; adds them to @repaired.
+ * Rewrite the data leg's sectors from byte @from of the chunk on that
+ * differ from the reference, in runs; adds them to @repaired.  Only what
+ * the comparison looked at: the undefined ranges it skipped may differ.
  */
 static int verify_scrub_repair(struct verify_c *vc, struct verify_scrub *s,
-			       u64 from, u64 to, u64 *repaired)
+			       const struct verify_diff *d, u64 from,
+			       u64 *repaired)
 {
-	u64 at = from, run;
+	u64 at = from, to = (u64)s->io.nr_sectors << SECTOR_SHIFT, run;
 	int r;
 
 	while (at < to) {
-		if (!memcmp(s->data + at, s->ref + at, SECTOR_SIZE)) {
+		if (!verify_scrub_bad(s, d, at)) {
 			at += SECTOR_SIZE;
 			continue;
 		}
-		for (run = at + SECTOR_SIZE; run < to &&
-		     memcmp(s->data + run, s->ref + run, SECTOR_SIZE);
+		for (run = at + SECTOR_SIZE;
+		     run < to && verify_scrub_bad(s, d, run);
 		     run += SECTOR_SIZE)
 			;
 		r = verify_scrub_io(s, vc->data_dev, vc->data_start +
@@ -126,9 +141,8 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 	}
 	if (!s->repair)
 		return 0;
-	/* Only what the comparison looked at: the skipped ranges are undefined. */
-	r = verify_scrub_repair(vc, s, d.first & ~(u64)(SECTOR_SIZE - 1),
-				bytes, &repaired);
+	r = verify_scrub_repair(vc, s, &d, d.first & ~(u64)(SECTOR_SIZE - 1),
+				&repaired);
 	verify_stat_add(vc, VERIFY_STAT_REPAIRED_SECTORS, repaired);
 	if (r)
 		DMERR_LIMIT("%s: scrub: repair at sector %llu failed (%d)",
