@@ -334,11 +334,12 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 	vc->scrub->running = true;
 	vc->scrub->pos = start;
 	vc->scrub->end = end;
+	vc->scrub->repair = repair;
+	/* From here on a "scrub stop" ends this pass, even before it runs. */
+	WRITE_ONCE(vc->scrub->stop, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	/* The last pass's work item may still be returning. */
 	flush_work(&vc->scrub->work);
-	vc->scrub->repair = repair;
-	WRITE_ONCE(vc->scrub->stop, false);
 	queue_work(system_unbound_wq, &vc->scrub->work);
 	return 0;
 }
