@@ -33,6 +33,7 @@
 	X(CRASHES, crashes)				\
 	X(LOST_WRITES, lost_writes)			\
 	X(WRITE_CACHE_BYTES, write_cache_bytes)		\
+	X(SCRUB_RUNNING, scrub_running)			\
 	X(SCRUB_POSITION, scrub_position)		\
 	X(SCRUB_END, scrub_end)				\
 	X(SCRUB_MISMATCHES, scrub_mismatches)		\

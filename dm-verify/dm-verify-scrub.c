@@ -239,11 +239,13 @@ void dm_verify_scrub_destroy(struct verify_c *vc)
 	vc->scrub = NULL;
 }
 
-/* The position and end of the running or last pass; 0 0 if none ran. */
-void dm_verify_scrub_progress(struct verify_c *vc, u64 *pos, u64 *end)
+/* Whether a pass runs, and where the running or last one is; needs vc->lock. */
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *running, u64 *pos,
+			      u64 *end)
 {
 	struct verify_scrub *s = vc->scrub;
 
+	*running = s ? s->running : 0;
 	*pos = s ? s->pos : 0;
 	*end = s ? s->end : 0;
 }

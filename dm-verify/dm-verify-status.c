@@ -62,7 +62,8 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
 					    dm_verify_volatile_sectors(vc) : 0;
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
-	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_POSITION],
+	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_RUNNING],
+				 &val[VERIFY_STAT_SCRUB_POSITION],
 				 &val[VERIFY_STAT_SCRUB_END]);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }

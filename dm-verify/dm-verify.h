@@ -239,7 +239,8 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 int dm_verify_scrub_rate_message(struct verify_c *vc, const char *arg);
 void dm_verify_scrub_stop(struct verify_c *vc);
 void dm_verify_scrub_destroy(struct verify_c *vc);
-void dm_verify_scrub_progress(struct verify_c *vc, u64 *pos, u64 *end);
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *running, u64 *pos,
+			      u64 *end);
 
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);
