@@ -15,23 +15,6 @@ static const char *const crash_names[] = {
 	"volatile_writes", "lost_writes", "torn_writes", "undone_sectors",
 };
 
-/* @s as a JSON string: dm names may hold quotes and control characters. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* crash NAME [--lost all|prob:PPM|torn:PPM] [--json] */
 int cmd_crash(struct dmv_opts *o, int argc, char **argv)
 {

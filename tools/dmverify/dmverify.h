@@ -77,6 +77,9 @@ struct dmv_opts {
 	double interval;		/* watch -i */
 	uint64_t count;			/* watch -c, 0: forever */
 	bool only_diff;			/* diff -d */
+	bool repair, scrub_stop, wait;	/* scrub -R, -S, -W */
+	bool have_rate;
+	unsigned int rate;		/* scrub -t, MiB/s */
 };
 
 struct dmv_command {
@@ -198,6 +201,7 @@ void output_mismatch(struct dmv_out *out, const struct dmv_mismatch *m);
 int output_print(struct dmv_out *out);
 void output_device_pairs(struct dmv_out *out, FILE *f,
 			 const struct dmv_dev *d, const struct dmv_status *prev);
+void json_string(FILE *f, const char *s);
 
 /* ---- commands ---- */
 
@@ -210,6 +214,7 @@ int cmd_mismatches(struct dmv_opts *o, int argc, char **argv);
 int cmd_diff(struct dmv_opts *o, int argc, char **argv);
 int cmd_fault(struct dmv_opts *o, int argc, char **argv);
 int cmd_reset(struct dmv_opts *o, int argc, char **argv);
+int cmd_scrub(struct dmv_opts *o, int argc, char **argv);
 int cmd_policy(struct dmv_opts *o, int argc, char **argv);
 int cmd_help(struct dmv_opts *o, int argc, char **argv);
 int cmd_crash(struct dmv_opts *o, int argc, char **argv);

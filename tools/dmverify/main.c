@@ -67,6 +67,15 @@ static const struct option crash_opts[] = {
 	OPT_END
 };
 
+static const struct option scrub_opts[] = {
+	OPT_HELP, OPT_JSON,
+	{ "repair", no_argument, NULL, 'R' },
+	{ "stop", no_argument, NULL, 'S' },
+	{ "wait", no_argument, NULL, 'W' },
+	{ "rate", required_argument, NULL, 't' },
+	OPT_END
+};
+
 static const struct option remove_opts[] = {
 	OPT_HELP,
 	{ "retry", no_argument, NULL, 'r' },
@@ -225,6 +234,24 @@ static const struct dmv_command commands[] = {
 	  "cache lost its contents): the regions of volatile writes become\n"
 	  "unverified, everything durable is still compared. Needs a reference.\n"
 	  "Prints the number of sectors made unverified.\n" },
+	{ "scrub", cmd_scrub, 1, 3, "hJjRSWt:", scrub_opts, DMV_OUT_NONE,
+	  "needs NAME [START END]",
+	  "NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | NAME --stop",
+	  "compare both legs in the background",
+	  "Start a scrub pass of NAME, over the whole device or the target sectors\n"
+	  "[START, END): the kernel reads both legs 1 MiB at a time and compares\n"
+	  "them as reads are compared, to find corruption no read has touched.\n"
+	  "Differences are reported like read mismatches (see mismatches) and\n"
+	  "counted in scrub_mismatches. Needs a reference.\n"
+	  "\n"
+	  "  -R, --repair     also rewrite the data device's mismatching sectors\n"
+	  "                   from the reference (counted in repaired_sectors)\n"
+	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
+	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
+	  "                   terminal; exit 0 when it completed clean, 1 when it\n"
+	  "                   completed with mismatches, 3 when it was stopped\n"
+	  "  -J, --json       with --wait, one JSON {\"scrub\": {...}} line per poll\n"
+	  "  -S, --stop       end the running pass\n" },
 	{ "reset", cmd_reset, 1, 1, "h", help_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME",
 	  "zero the counters, clear the log and the halted state",
@@ -345,6 +372,25 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 	case 'd':
 		o->only_diff = true;
 		return EX_CLEAN;
+	case 'R':
+		o->repair = true;
+		return EX_CLEAN;
+	case 'S':
+		o->scrub_stop = true;
+		return EX_CLEAN;
+	case 'W':
+		o->wait = true;
+		return EX_CLEAN;
+	case 't': {
+		uint64_t rate;
+
+		if (!parse_u64(arg, &rate) || rate > 1000000)
+			return usage_err(cmd->name, "invalid rate '%s' (MiB/s, 0: no limit, at most 1000000)",
+					 arg);
+		o->rate = rate;
+		o->have_rate = true;
+		return EX_CLEAN;
+	}
 	case 'p':
 		if (!valid_policy(arg))
 			return usage_err(cmd->name, "invalid policy '%s' (%s)",

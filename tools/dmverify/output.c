@@ -491,3 +491,20 @@ int output_print(struct dmv_out *out)
 		errx(EX_SYSTEM, "cannot print the table");
 	return EX_CLEAN;
 }
+
+/* @s as a JSON string: dm names may hold quotes and control characters. */
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmverify scrub: start, follow or stop the target's background check of
+ * both legs (the scrub message).
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dmverify.h"
+
+#define SCRUB_POLL_NS	200000000L
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void scrub_json(const struct dmv_dev *d, double mib_s)
+{
+	const uint64_t *v = d->s.v;
+
+	fputs("{\"scrub\": {\"name\": ", stdout);
+	json_string(stdout, d->name);
+	printf(", \"running\": %s, \"position\": %" PRIu64 ", \"end\": %" PRIu64
+	       ", \"mismatches\": %" PRIu64 ", \"repaired\": %" PRIu64
+	       ", \"mib_s\": %.1f}}\n",
+	       v[DMV_ST_SCRUB_RUNNING] ? "true" : "false",
+	       v[DMV_ST_SCRUB_POSITION], v[DMV_ST_SCRUB_END],
+	       v[DMV_ST_SCRUB_MISMATCHES], v[DMV_ST_REPAIRED_SECTORS], mib_s);
+	fflush(stdout);
+}
+
+/* One progress line on the terminal, rewritten in place. */
+static void scrub_bar(const struct dmv_dev *d, uint64_t first, double mib_s)
+{
+	uint64_t pos = d->s.v[DMV_ST_SCRUB_POSITION];
+	uint64_t end = d->s.v[DMV_ST_SCRUB_END];
+	double part = end > first ? (double)(pos - first) / (end - first) : 1;
+	double left = mib_s > 0 ? (end - pos) / 2048.0 / mib_s : 0;
+
+	fprintf(stderr, "\r%s: scrub %5.1f%%, %.1f MiB/s, ETA %.0f s, %" PRIu64
+		" mismatching sectors ", d->name, part * 100, mib_s, left,
+		d->s.v[DMV_ST_SCRUB_MISMATCHES]);
+}
+
+/*
+ * Poll until the pass that started at sector @first ends (@found: the
+ * scrub mismatches before it).  0: it completed clean; 1: it completed and
+ * found mismatches; 3: it was stopped (scrub stop, suspend, halt, crash)
+ * or failed, or the device went away.
+ */
+static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, uint64_t first,
+		      uint64_t found)
+{
+	uint64_t last = d->s.v[DMV_ST_SCRUB_POSITION];
+	bool bar = !o->json && isatty(STDERR_FILENO);
+	double t = now_seconds(), mib_s = 0;
+	char name[DM_NAME_LEN];
+	struct timespec ts;
+	int r;
+
+	/* dmv_load() clears @d, name included. */
+	snprintf(name, sizeof(name), "%s", d->name);
+
+	for (;;) {
+		if (o->json)
+			scrub_json(d, mib_s);
+		else if (bar)
+			scrub_bar(d, first, mib_s);
+		if (!d->s.v[DMV_ST_SCRUB_RUNNING])
+			break;
+		ts.tv_sec = 0;
+		ts.tv_nsec = SCRUB_POLL_NS;
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		r = dmv_load(name, UINT64_MAX, d, false);
+		if (r)
+			return r;
+		mib_s = (d->s.v[DMV_ST_SCRUB_POSITION] - last) / 2048.0 /
+			(now_seconds() - t);
+		last = d->s.v[DMV_ST_SCRUB_POSITION];
+		t = now_seconds();
+	}
+	if (bar)
+		fputc('\n', stderr);
+	found = d->s.v[DMV_ST_SCRUB_MISMATCHES] - found;
+	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END]) {
+		warnx("%s: scrub ended at sector %" PRIu64 " of %" PRIu64
+		      " (stopped, suspended, halted, crashed or failed; see dmesg)",
+		      d->name, d->s.v[DMV_ST_SCRUB_POSITION],
+		      d->s.v[DMV_ST_SCRUB_END]);
+		return EX_SYSTEM;
+	}
+	if (!o->json)
+		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
+		       " repaired in all\n", d->name, found,
+		       d->s.v[DMV_ST_REPAIRED_SECTORS]);
+	return found ? EX_MISMATCH : EX_CLEAN;
+}
+
+/* scrub NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | --stop */
+int cmd_scrub(struct dmv_opts *o, int argc, char **argv)
+{
+	uint64_t start = 0, end, before;
+	char msg[96], *resp = NULL;
+	struct dmv_dev d;
+	int r;
+
+	if (argc == 2)
+		return usage_err(dmv_cmd, "give both START and END, or neither");
+	if (argc == 3 && (!parse_u64(argv[1], &start) ||
+			  !parse_u64(argv[2], &end) || start >= end))
+		return usage_err(dmv_cmd, "invalid range '%s %s' (sectors, START below END)",
+				 argv[1], argv[2]);
+	if (o->scrub_stop) {
+		if (argc > 1 || o->repair || o->wait || o->have_rate)
+			return usage_err(dmv_cmd, "--stop takes no range and no other option");
+		return dmv_plain_message(argv[0], "scrub stop");
+	}
+	r = dmv_load(argv[0], UINT64_MAX, &d, false);
+	if (!r && o->have_rate) {
+		snprintf(msg, sizeof(msg), "scrub_rate %u", o->rate);
+		r = dmv_message(&d, msg, &resp);
+		free(resp);
+		resp = NULL;
+	}
+	if (r)
+		return r;
+	before = d.s.v[DMV_ST_SCRUB_MISMATCHES];
+	if (argc == 3)
+		snprintf(msg, sizeof(msg), "scrub%s %" PRIu64 " %" PRIu64,
+			 o->repair ? " repair" : "", start, end);
+	else
+		snprintf(msg, sizeof(msg), "scrub%s", o->repair ? " repair" : "");
+	r = dmv_message(&d, msg, &resp);
+	free(resp);
+	if (r || !o->wait)
+		return r;
+	r = dmv_load(argv[0], UINT64_MAX, &d, false);
+	return r ? r : scrub_wait(o, &d, start, before);
+}
