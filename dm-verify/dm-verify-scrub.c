@@ -155,7 +155,7 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 	return r;
 }
 
-/* Sleep so that the pass runs at about @rate MiB/s since @t0. */
+/* Sleep so that the pass runs at about scrub_rate MiB/s since @t0. */
 static void verify_scrub_throttle(struct verify_c *vc, u64 done_bytes,
 				  unsigned long t0)
 {
