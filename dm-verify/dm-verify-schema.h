@@ -37,7 +37,8 @@
 	X(SCRUB_POSITION, scrub_position)		\
 	X(SCRUB_END, scrub_end)				\
 	X(SCRUB_MISMATCHES, scrub_mismatches)		\
-	X(REPAIRED_SECTORS, repaired_sectors)
+	X(REPAIRED_SECTORS, repaired_sectors)		\
+	X(VOLATILE_RANGES, volatile_ranges)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

@@ -59,8 +59,9 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
 	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
 	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
-	val[VERIFY_STAT_VOLATILE_SECTORS] = vc->ref_dev ?
-					    dm_verify_volatile_sectors(vc) : 0;
+	if (vc->ref_dev)
+		dm_verify_volatile_size(vc, &val[VERIFY_STAT_VOLATILE_SECTORS],
+					&val[VERIFY_STAT_VOLATILE_RANGES]);
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
 	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_RUNNING],
 				 &val[VERIFY_STAT_SCRUB_POSITION],

@@ -144,12 +144,27 @@ void dm_verify_volatile_flushed(struct verify_c *vc, u64 id)
 /* Target sectors now volatile; under the lock. */
 sector_t dm_verify_volatile_sectors(struct verify_c *vc)
 {
-	struct verify_gen *g;
-	sector_t n = 0;
+	u64 sectors, ranges;
 
-	list_for_each_entry(g, &vc->vol.gens, list)
-		n += g->set.sectors;
-	return n;
+	dm_verify_volatile_size(vc, &sectors, &ranges);
+	return sectors;
+}
+
+/*
+ * The volatile sectors and the ranges that hold them, over all generations:
+ * the memory tracking costs (a range each) and the bound it keeps to
+ * (max_unverified_ranges per generation).  Under the lock.
+ */
+void dm_verify_volatile_size(struct verify_c *vc, u64 *sectors, u64 *ranges)
+{
+	struct verify_gen *g;
+
+	*sectors = 0;
+	*ranges = 0;
+	list_for_each_entry(g, &vc->vol.gens, list) {
+		*sectors += g->set.sectors;
+		*ranges += g->set.nr;
+	}
 }
 
 /*

@@ -289,6 +289,7 @@ void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t en
 u64 dm_verify_volatile_flush_issue(struct verify_c *vc);
 void dm_verify_volatile_flushed(struct verify_c *vc, u64 id);
 sector_t dm_verify_volatile_sectors(struct verify_c *vc);
+void dm_verify_volatile_size(struct verify_c *vc, u64 *sectors, u64 *ranges);
 sector_t dm_verify_volatile_lose(struct verify_c *vc, bool unverify);
 void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
 

@@ -81,6 +81,12 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_CRASHES] = "power cuts (crash message or rule)",
 	[DMV_ST_LOST_WRITES] = "volatile writes undone by the crashes",
 	[DMV_ST_WRITE_CACHE_BYTES] = "bytes of undo copies the write cache holds",
+	[DMV_ST_SCRUB_RUNNING] = "1 while a scrub pass runs",
+	[DMV_ST_SCRUB_POSITION] = "next sector the scrub pass checks",
+	[DMV_ST_SCRUB_END] = "end of the scrub pass's range (exclusive)",
+	[DMV_ST_SCRUB_MISMATCHES] = "sectors scrub passes found differing",
+	[DMV_ST_REPAIRED_SECTORS] = "data-leg sectors scrub repair rewrote",
+	[DMV_ST_VOLATILE_RANGES] = "ranges tracking the volatile sectors",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
