@@ -96,16 +96,22 @@ void dm_verify_log_status_mismatch(struct verify_io *io)
 /* Which parts of the bio's range are not comparable; needs no lock held. */
 void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 {
+	struct verify_extent undefined[VERIFY_DIFF_SKIPS], unsynced[VERIFY_DIFF_SKIPS];
+	sector_t start = io->sector, end = io->sector + io->nr_sectors;
 	struct verify_c *vc = io->vc;
+	unsigned int i, nu, ns = 0;
 	unsigned long flags;
-	unsigned int i;
 
 	dm_verify_diff_init(d);
 	spin_lock_irqsave(&vc->lock, flags);
-	d->nr_skip = dm_verify_extents_query(&vc->unverified, io->sector,
-					     io->sector + io->nr_sectors,
-					  d->skip, VERIFY_DIFF_SKIPS);
+	nu = dm_verify_extents_query(&vc->unverified, start, end, undefined,
+				     VERIFY_DIFF_SKIPS);
+	if (vc->unsynced.nr)
+		ns = dm_verify_extents_query(&vc->unsynced, start, end,
+					     unsynced, VERIFY_DIFF_SKIPS);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	d->nr_skip = dm_verify_extents_union(d->skip, VERIFY_DIFF_SKIPS,
+					     undefined, nu, unsynced, ns);
 	for (i = 0; i < d->nr_skip; i++) {
 		d->skip[i].start -= io->sector;
 		d->skip[i].end -= io->sector;

@@ -231,6 +231,36 @@ unsigned int dm_verify_extents_query(const struct verify_extents *s,
 	return n;
 }
 
+/*
+ * The union of two sorted lists of disjoint extents (two query results),
+ * sorted and disjoint, in at most @max entries: past that the last entry
+ * stretches over the rest, gaps included, as a query's does; it errs by
+ * skipping more, never less.  Returns the number of entries in @out.
+ */
+unsigned int dm_verify_extents_union(struct verify_extent *out, unsigned int max,
+				     const struct verify_extent *a, unsigned int na,
+				     const struct verify_extent *b, unsigned int nb)
+{
+	const struct verify_extent *e;
+	unsigned int i = 0, j = 0, n = 0;
+
+	if (!max)
+		return 0;
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && a[i].start <= b[j].start))
+			e = &a[i++];
+		else
+			e = &b[j++];
+		if (n && (e->start <= out[n - 1].end || n == max)) {
+			if (e->end > out[n - 1].end)
+				out[n - 1].end = e->end;
+			continue;
+		}
+		out[n++] = *e;
+	}
+	return n;
+}
+
 /* The range after @r, or the first one if @r is NULL; NULL at the end. */
 const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
 						  const struct verify_range *r)

@@ -46,6 +46,9 @@ void dm_verify_extents_move(struct verify_extents *dst, struct verify_extents *s
 unsigned int dm_verify_extents_query(const struct verify_extents *s,
 				     sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max);
+unsigned int dm_verify_extents_union(struct verify_extent *out, unsigned int max,
+				     const struct verify_extent *a, unsigned int na,
+				     const struct verify_extent *b, unsigned int nb);
 const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
 						  const struct verify_range *r);
 

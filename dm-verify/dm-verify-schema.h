@@ -38,7 +38,9 @@
 	X(SCRUB_END, scrub_end)				\
 	X(SCRUB_MISMATCHES, scrub_mismatches)		\
 	X(REPAIRED_SECTORS, repaired_sectors)		\
-	X(VOLATILE_RANGES, volatile_ranges)
+	X(VOLATILE_RANGES, volatile_ranges)		\
+	X(SYNC_RUNNING, sync_running)			\
+	X(UNSYNCED_SECTORS, unsynced_sectors)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

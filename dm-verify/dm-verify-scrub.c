@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dm-verify: scrub, a background pass that reads a range of both legs and
+ * dm-verify: the background pass.  Scrub reads a range of both legs and
  * compares them, to find corruption that no read has touched yet; with
  * "repair" it also rewrites the data leg's mismatching sectors from the
- * reference.
+ * reference.  Sync copies the data leg to the reference (dm-verify-sync.c).
+ * One pass runs at a time.
  *
  * The pass works one chunk at a time on its own work item, and sleeps.
  * Each chunk is tracked like a bio (dm-verify-inflight.c): as a read, or as
- * a write when it repairs, so no overlapping write runs while it reads or
- * rewrites, and it waits its turn behind the bios that arrived before it.
+ * a write when it repairs or syncs, so no overlapping write runs while it
+ * reads or rewrites, and it waits its turn behind the bios that arrived before it.
  * It skips the undefined ranges, as reads do.  A halt, a crash, a suspend
- * or "scrub stop" ends it after the chunk at hand; suspend must, since a
+ * or "scrub stop" (or "sync stop") ends it after the chunk at hand; suspend
+ * must, since a
  * suspended target issues no I/O.
  */
 #include "dm-verify.h"
@@ -29,6 +31,7 @@ struct verify_scrub {
 	struct dm_io_client *client;
 	void *data;			/* a chunk of each leg */
 	void *ref;
+	enum verify_pass_kind kind;
 	bool repair;
 	bool stop;			/* READ_ONCE: end after this chunk */
 	/* Under verify_c.lock, for status. */
@@ -45,9 +48,8 @@ static void verify_scrub_turn(struct work_struct *work)
 	complete(&s->turn);
 }
 
-static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
-			   sector_t sector, blk_opf_t opf, void *buf,
-			   sector_t count)
+int dm_verify_pass_io(struct dm_io_client *client, struct dm_dev *dev,
+		      sector_t sector, blk_opf_t opf, void *buf, sector_t count)
 {
 	struct dm_io_region where = {
 		.bdev = dev->bdev, .sector = sector, .count = count,
@@ -56,10 +58,17 @@ static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
 		.bi_opf = opf | REQ_SYNC,
 		.mem.type = DM_IO_VMA,
 		.mem.ptr.vma = buf,
-		.client = s->client,
+		.client = client,
 	};
 
 	return dm_io(&req, 1, &where, NULL, IOPRIO_DEFAULT);
+}
+
+static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
+			   sector_t sector, blk_opf_t opf, void *buf,
+			   sector_t count)
+{
+	return dm_verify_pass_io(s->client, dev, sector, opf, buf, count);
 }
 
 /* Is the sector at byte @at of the chunk compared, and different? */
@@ -187,11 +196,14 @@ static void verify_scrub_work(struct work_struct *work)
 		s->io.sector = pos;
 		s->io.nr_sectors = min_t(sector_t, end - pos,
 					 VERIFY_SCRUB_SECTORS);
-		s->io.is_write = s->repair;
+		s->io.is_write = s->repair || s->kind == VERIFY_PASS_SYNC;
 		reinit_completion(&s->turn);
 		if (!dm_verify_track(vc, &s->io, verify_scrub_turn))
 			wait_for_completion(&s->turn);
-		r = verify_scrub_chunk(vc, s);
+		if (s->kind == VERIFY_PASS_SYNC)
+			r = dm_verify_sync_chunk(vc, &s->io, s->client, s->data);
+		else
+			r = verify_scrub_chunk(vc, s);
 		dm_verify_untrack(vc, &s->io);
 		if (r)
 			break;
@@ -203,8 +215,10 @@ static void verify_scrub_work(struct work_struct *work)
 				      t0);
 	}
 
-	DMINFO("%s: scrub%s of %llu-%llu %s at %llu",
-	       dm_table_device_name(vc->ti->table), s->repair ? " repair" : "",
+	DMINFO("%s: %s of %llu-%llu %s at %llu",
+	       dm_table_device_name(vc->ti->table),
+	       s->kind == VERIFY_PASS_SYNC ? "sync" :
+	       s->repair ? "scrub repair" : "scrub",
 	       (unsigned long long)start, (unsigned long long)end,
 	       r ? "failed" : pos < end ? "stopped" : "done",
 	       (unsigned long long)pos);
@@ -239,18 +253,23 @@ void dm_verify_scrub_destroy(struct verify_c *vc)
 	vc->scrub = NULL;
 }
 
-/* Whether a pass runs, and where the running or last one is; needs vc->lock. */
-void dm_verify_scrub_progress(struct verify_c *vc, u64 *running, u64 *pos,
-			      u64 *end)
+/*
+ * Whether a scrub or a sync pass runs, and where the running or last pass
+ * is; needs vc->lock.
+ */
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *scrubbing,
+			      u64 *syncing, u64 *pos, u64 *end)
 {
 	struct verify_scrub *s = vc->scrub;
 
-	*running = s ? s->running : 0;
+	*scrubbing = s && s->running && s->kind == VERIFY_PASS_SCRUB;
+	*syncing = s && s->running && s->kind == VERIFY_PASS_SYNC;
 	*pos = s ? s->pos : 0;
 	*end = s ? s->end : 0;
 }
 
-static int verify_scrub_alloc(struct verify_c *vc)
+/* The pass's buffers, once; sleeps (GFP_KERNEL: not below a suspended device). */
+int dm_verify_pass_alloc(struct verify_c *vc)
 {
 	struct verify_scrub *s;
 
@@ -286,7 +305,6 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 {
 	const char *name = dm_table_device_name(vc->ti->table);
 	unsigned long long start = 0, end = vc->ti->len;
-	unsigned long flags;
 	bool repair = false;
 	int r;
 
@@ -321,28 +339,47 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 		DMERR("%s: scrub: device halted, crashed or suspended", name);
 		return -EINVAL;
 	}
-	r = verify_scrub_alloc(vc);
+	r = dm_verify_pass_alloc(vc);
 	if (r) {
 		DMERR("%s: scrub: cannot allocate its buffers", name);
 		return r;
 	}
+	return dm_verify_pass_start(vc, VERIFY_PASS_SCRUB, repair, start, end);
+}
+
+/*
+ * Start a pass over [@start, @end); -EBUSY while one runs.  A sync marks
+ * its range unsynced as it claims the pass, under vc->lock.  The buffers
+ * must be allocated.
+ */
+int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
+			 bool repair, sector_t start, sector_t end)
+{
+	struct verify_scrub *s = vc->scrub;
+	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	if (vc->scrub->running) {
+	if (s->running) {
 		spin_unlock_irqrestore(&vc->lock, flags);
-		DMERR("%s: scrub: a pass is running: scrub stop first", name);
+		DMERR("%s: %s: a pass is running: scrub stop first",
+		      dm_table_device_name(vc->ti->table),
+		      kind == VERIFY_PASS_SYNC ? "sync" : "scrub");
 		return -EBUSY;
 	}
-	vc->scrub->running = true;
-	vc->scrub->pos = start;
-	vc->scrub->end = end;
-	vc->scrub->repair = repair;
+	s->running = true;
+	s->kind = kind;
+	s->pos = start;
+	s->end = end;
+	s->repair = repair;
+	/* Not yet copied: compared by nothing until the pass has been there. */
+	if (kind == VERIFY_PASS_SYNC)
+		dm_verify_extents_add(&vc->unsynced, start, end);
 	/* From here on a "scrub stop" ends this pass, even before it runs. */
-	WRITE_ONCE(vc->scrub->stop, false);
+	WRITE_ONCE(s->stop, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	/* The last pass's work item may still be returning. */
-	flush_work(&vc->scrub->work);
-	queue_work(system_unbound_wq, &vc->scrub->work);
+	flush_work(&s->work);
+	queue_work(system_unbound_wq, &s->work);
 	return 0;
 }
 

@@ -63,7 +63,9 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 		dm_verify_volatile_size(vc, &val[VERIFY_STAT_VOLATILE_SECTORS],
 					&val[VERIFY_STAT_VOLATILE_RANGES]);
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
+	val[VERIFY_STAT_UNSYNCED_SECTORS] = vc->unsynced.sectors;
 	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_RUNNING],
+				 &val[VERIFY_STAT_SYNC_RUNNING],
 				 &val[VERIFY_STAT_SCRUB_POSITION],
 				 &val[VERIFY_STAT_SCRUB_END]);
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -85,6 +87,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		words += 2;
 	if (vc->wc.budget)
 		words += 2;
+	if (vc->sync_feature)
+		words++;
 	words += dm_verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
@@ -94,6 +98,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		DMEMIT(" seed %llu", (unsigned long long)f->seed);
 	if (vc->wc.budget)
 		DMEMIT(" write_cache %llu", vc->wc.budget >> 20);
+	if (vc->sync_feature)
+		DMEMIT(" sync");
 	dm_verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
@@ -331,7 +337,8 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
  *   crash [all | prob <ppm> | torn <ppm>]  a power cut (needs write_cache)
  *   power_on              serve bios again after a crash
  *   scrub [repair] [<start> <end>] | stop  check the legs in the background
- *   scrub_rate <MiB/s>    throttle scrub passes, 0: no limit
+ *   scrub_rate <MiB/s>    throttle scrub and sync passes, 0: no limit
+ *   sync [<start> <end>] | stop  copy the data leg to the reference
  *   fault add <rule words> | del <id> | list | clear | enable | disable
  */
 int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
@@ -380,6 +387,8 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 	}
 	if (argc >= 1 && !strcasecmp(argv[0], "scrub"))
 		return dm_verify_scrub_message(vc, argc - 1, argv + 1);
+	if (argc >= 1 && !strcasecmp(argv[0], "sync"))
+		return dm_verify_sync_message(vc, argc - 1, argv + 1);
 	if (argc == 2 && !strcasecmp(argv[0], "scrub_rate"))
 		return dm_verify_scrub_rate_message(vc, argv[1]);
 	if (argc >= 1 && !strcasecmp(argv[0], "fault"))

@@ -77,6 +77,8 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 			dm_verify_extents_add(&vc->unverified, start, end);
 		else
 			dm_verify_extents_remove(&vc->unverified, start, end);
+		/* Written on both legs, or undefined now: no longer to sync. */
+		dm_verify_extents_remove(&vc->unsynced, start, end);
 		if (!io->data_status)
 			dm_verify_volatile_written(vc, start, end, durable);
 	}
@@ -540,6 +542,8 @@ static void verify_take_over(struct verify_c *vc)
 			lost = dm_verify_volatile_lose(old, true);
 		dm_verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
 		dm_verify_extents_move(&vc->unverified, &old->unverified);
+		dm_verify_extents_remove(&old->unsynced, vc->ti->len, (sector_t)-1);
+		dm_verify_extents_move(&vc->unsynced, &old->unsynced);
 		/* What a grow adds was never written through us on both legs. */
 		if (vc->ti->len > old->ti->len)
 			dm_verify_extents_add(&vc->unverified, old->ti->len,
@@ -584,6 +588,7 @@ static void verify_resume(struct dm_target *ti)
 
 	vc->resumed = true;
 	clear_bit(VERIFY_NO_DELAY, &vc->flags);
+	dm_verify_sync_resume(vc);
 }
 
 static void verify_event_work(struct work_struct *work)
@@ -616,6 +621,7 @@ static void verify_dtr(struct dm_target *ti)
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
 	dm_verify_extents_destroy(&vc->unverified);
+	dm_verify_extents_destroy(&vc->unsynced);
 	dm_verify_volatile_destroy(vc);
 	dm_verify_wcache_destroy(vc);
 	if (vc->ref_dev)
@@ -724,6 +730,19 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			vc->wc.budget = mb << 20;
 			continue;
 		}
+		if (!strcasecmp(name, "sync")) {
+			if (vc->sync_feature) {
+				ti->error = "Feature sync duplicated";
+				return -EINVAL;
+			}
+			if (!vc->ref_dev) {
+				ti->error = "Feature sync needs a reference device";
+				return -EINVAL;
+			}
+			vc->sync_feature = true;
+			vc->sync_at_resume = true;
+			continue;
+		}
 		if (!strcasecmp(name, "fault")) {
 			r = dm_verify_parse_fault_feature(ti, as, &argc);
 			if (r)
@@ -749,6 +768,9 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  *   on_mismatch <log|error|reference|halt>
  *   seed <n>
  *   write_cache <MiB>		emulate a volatile write cache of that size
+ *   sync			copy the data leg to the reference from the
+ *				first resume on; nothing is compared before
+ *				the copy has been there
  *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
 static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
@@ -799,11 +821,22 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 
 	r = dm_verify_extents_init(&vc->unverified, READ_ONCE(max_unverified_ranges));
+	if (!r)
+		r = dm_verify_extents_init(&vc->unsynced, READ_ONCE(max_unverified_ranges));
 	if (!r && vc->ref_dev)
 		r = dm_verify_volatile_create(vc, READ_ONCE(max_unverified_ranges));
 	if (r) {
 		ti->error = "Cannot allocate range tracking";
 		goto bad;
+	}
+	if (vc->sync_at_resume) {
+		/* Nothing is compared before the pass has copied it. */
+		dm_verify_extents_add(&vc->unsynced, 0, ti->len);
+		r = dm_verify_pass_alloc(vc);
+		if (r) {
+			ti->error = "Cannot allocate sync buffers";
+			goto bad;
+		}
 	}
 
 	r = dm_verify_stats_create(vc);

@@ -105,6 +105,7 @@ struct verify_volatile {
 };
 
 struct verify_scrub;
+struct dm_io_client;
 
 struct verify_counts {
 	u64 val[VERIFY_NR_STATS];
@@ -139,7 +140,7 @@ struct verify_c {
 	/*
 	 * @lock guards @inflight (every tracked bio, running or waiting for
 	 * an overlapping one; see dm-verify-inflight.c), @inflight_seq,
-	 * @nr_waiting, @delayed, @unverified and @log.
+	 * @nr_waiting, @delayed, @unverified, @unsynced and @log.
 	 */
 	spinlock_t lock;
 	struct rb_root_cached inflight;
@@ -147,6 +148,13 @@ struct verify_c {
 	unsigned int nr_waiting;	/* tracked bios that wait */
 	struct list_head delayed;	/* bios a delay rule holds back */
 	struct verify_extents unverified;
+	/*
+	 * Sectors a sync pass has yet to copy to the reference: not compared,
+	 * like @unverified, but a sync (not only a write) makes them
+	 * comparable, while @unverified's failed and discarded regions stay
+	 * undefined until written.
+	 */
+	struct verify_extents unsynced;
 	struct verify_volatile vol;	/* only with a reference */
 	struct verify_wcache wc;
 	struct verify_crash_opts crash_opt;	/* of a crash rule */
@@ -166,6 +174,8 @@ struct verify_c {
 
 	struct verify_scrub *scrub;	/* the background pass, once started */
 	u32 scrub_rate;			/* MiB/s, 0: no limit; READ_ONCE */
+	bool sync_feature;		/* "sync" in the table */
+	bool sync_at_resume;		/* feature sync: sync all at first resume */
 
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
@@ -233,14 +243,31 @@ void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
 void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 			       bool scrub);
 
-/* dm-verify-scrub.c */
+/* dm-verify-scrub.c: the background pass, scrub or sync */
+enum verify_pass_kind {
+	VERIFY_PASS_SCRUB,
+	VERIFY_PASS_SYNC,
+};
+
 int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 			    char **argv);
 int dm_verify_scrub_rate_message(struct verify_c *vc, const char *arg);
+int dm_verify_pass_alloc(struct verify_c *vc);
+int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
+			 bool repair, sector_t start, sector_t end);
+int dm_verify_pass_io(struct dm_io_client *client, struct dm_dev *dev,
+		      sector_t sector, blk_opf_t opf, void *buf, sector_t count);
 void dm_verify_scrub_stop(struct verify_c *vc);
 void dm_verify_scrub_destroy(struct verify_c *vc);
-void dm_verify_scrub_progress(struct verify_c *vc, u64 *running, u64 *pos,
-			      u64 *end);
+void dm_verify_scrub_progress(struct verify_c *vc, u64 *scrubbing,
+			      u64 *syncing, u64 *pos, u64 *end);
+
+/* dm-verify-sync.c */
+int dm_verify_sync_message(struct verify_c *vc, unsigned int argc,
+			   char **argv);
+int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
+			 struct dm_io_client *client, void *buf);
+void dm_verify_sync_resume(struct verify_c *vc);
 
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);

@@ -332,6 +332,60 @@ static void test_first_diff(void)
 	CHECK(dm_verify_first_diff(a + 3, b + 3, 61) == 61, "unaligned equal");
 }
 
+/* n random sorted, disjoint extents in [0, 256), marked in @model. */
+static unsigned int random_extents(struct verify_extent *e, unsigned int n,
+				   bool *model)
+{
+	unsigned int i = 0, at = rnd() % 16;
+
+	while (i < n && at < 256) {
+		e[i].start = at;
+		e[i].end = at + 1 + rnd() % 24;
+		if (e[i].end > 256)
+			e[i].end = 256;
+		memset(model + e[i].start, 1, e[i].end - e[i].start);
+		at = e[i].end + rnd() % 32;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * The union of two query results (unverified and unsynced ranges): sorted,
+ * disjoint, covering every sector of either, and nothing else unless it had
+ * to stretch its last entry for want of room.
+ */
+static void test_extents_union(unsigned int rounds)
+{
+	struct verify_extent a[8], b[8], out[8];
+	unsigned int r, na = 0, nb = 0, n, max, i, x, bad = 0;
+	static bool model[256];
+
+	for (r = 0; r < rounds; r++) {
+		memset(model, 0, sizeof(model));
+		na = random_extents(a, rnd() % 9, model);
+		nb = random_extents(b, rnd() % 9, model);
+		max = 1 + rnd() % 8;
+		n = dm_verify_extents_union(out, max, a, na, b, nb);
+		if (n > max || (!n && (na || nb)))
+			bad++;
+		for (i = 0; i < n; i++)
+			if (out[i].start >= out[i].end ||
+			    (i && out[i - 1].end >= out[i].start))
+				bad++;
+		for (x = 0; x < 256; x++) {
+			bool covered = false;
+
+			for (i = 0; i < n; i++)
+				covered |= x >= out[i].start && x < out[i].end;
+			if (model[x] != covered && (model[x] || n < max))
+				bad++;
+		}
+	}
+	CHECK(!bad, "union of extents: %u wrong results", bad);
+	CHECK(dm_verify_extents_union(out, 0, a, na, b, nb) == 0, "union with no room");
+}
+
 #ifdef __KERNEL__
 struct kunit *unit_test;
 
@@ -339,6 +393,7 @@ static void kunit_extents_edges(struct kunit *test)
 {
 	unit_test = test;
 	test_extents_edges();
+	test_extents_union(UNIT_ROUNDS(2000));
 }
 
 static void kunit_extents_model(struct kunit *test)
@@ -396,6 +451,7 @@ int main(void)
 	unsigned int max;
 
 	test_extents_edges();
+	test_extents_union(UNIT_ROUNDS(2000));
 	for (max = 1; max <= 64; max *= 2)
 		test_extents_model(max, UNIT_ROUNDS(3000), 0);
 	test_extents_model(0, UNIT_ROUNDS(3000), 0);

@@ -87,6 +87,8 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_SCRUB_MISMATCHES] = "sectors scrub passes found differing",
 	[DMV_ST_REPAIRED_SECTORS] = "data-leg sectors scrub repair rewrote",
 	[DMV_ST_VOLATILE_RANGES] = "ranges tracking the volatile sectors",
+	[DMV_ST_SYNC_RUNNING] = "1 while a sync pass runs",
+	[DMV_ST_UNSYNCED_SECTORS] = "sectors a sync has yet to copy (not compared)",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify: online sync, a background pass that copies the data device to
+ * the reference, so that a volume already in use (a filesystem, a database)
+ * becomes the trusted start without stopping it for a dd.
+ *
+ * The range a sync covers is "unsynced" (verify_c.unsynced) from the moment
+ * it starts, or from the constructor with the "sync" feature, so no read
+ * compares it before the pass has copied it.  The pass runs on the
+ * background pass's machinery (dm-verify-scrub.c): each chunk is tracked as
+ * a write, so no bio overlaps it while it reads the data leg and writes the
+ * reference; then the chunk leaves the unsynced set.  A write that completes
+ * on both legs makes its range comparable at once, as the legs now agree
+ * there.  A pass that stops or fails leaves the rest unsynced: never a
+ * false mismatch, and a later sync completes it.  Regions undefined for
+ * other reasons (failed writes, discards) stay undefined: their content may
+ * differ at each read, whatever a copy found.
+ */
+#include "dm-verify.h"
+
+/* Copy one tracked chunk of the data leg to the reference.  Sleeps. */
+int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
+			 struct dm_io_client *client, void *buf)
+{
+	unsigned long flags;
+	int r;
+
+	r = dm_verify_pass_io(client, vc->data_dev, vc->data_start + io->sector,
+			      REQ_OP_READ, buf, io->nr_sectors);
+	if (!r)
+		r = dm_verify_pass_io(client, vc->ref_dev,
+				      vc->ref_start + io->sector,
+				      REQ_OP_WRITE | REQ_FUA, buf,
+				      io->nr_sectors);
+	if (r) {
+		DMERR_LIMIT("%s: sync: copy of sector %llu+%u failed (%d)",
+			    dm_table_device_name(vc->ti->table),
+			    (unsigned long long)io->sector, io->nr_sectors, r);
+		return r;
+	}
+	spin_lock_irqsave(&vc->lock, flags);
+	dm_verify_extents_remove(&vc->unsynced, io->sector,
+				 io->sector + io->nr_sectors);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return 0;
+}
+
+/* Feature "sync": the whole target is synced once, from its first resume. */
+void dm_verify_sync_resume(struct verify_c *vc)
+{
+	if (!vc->sync_at_resume)
+		return;
+	vc->sync_at_resume = false;
+	dm_verify_pass_start(vc, VERIFY_PASS_SYNC, false, 0, vc->ti->len);
+}
+
+/*
+ * Messages:
+ *   sync [<start> <end>]   copy the data leg to the reference, default all
+ *   sync stop              end the running pass (as scrub stop does)
+ */
+int dm_verify_sync_message(struct verify_c *vc, unsigned int argc,
+			   char **argv)
+{
+	const char *name = dm_table_device_name(vc->ti->table);
+	unsigned long long start = 0, end = vc->ti->len;
+	int r;
+
+	if (argc == 1 && !strcasecmp(argv[0], "stop")) {
+		dm_verify_scrub_stop(vc);
+		return 0;
+	}
+	if (argc == 2) {
+		if (kstrtoull(argv[0], 10, &start) ||
+		    kstrtoull(argv[1], 10, &end) || start >= end ||
+		    end > vc->ti->len) {
+			DMERR("%s: sync: expected <start> <end>, start below end, end <= %llu",
+			      name, (unsigned long long)vc->ti->len);
+			return -EINVAL;
+		}
+	} else if (argc) {
+		DMERR("%s: sync: expected [<start> <end>] or stop", name);
+		return -EINVAL;
+	}
+	if (!vc->ref_dev) {
+		DMERR("%s: sync needs a reference device", name);
+		return -EINVAL;
+	}
+	if (test_bit(VERIFY_HALTED, &vc->flags) ||
+	    test_bit(VERIFY_CRASHED, &vc->flags) || dm_suspended(vc->ti)) {
+		DMERR("%s: sync: device halted, crashed or suspended", name);
+		return -EINVAL;
+	}
+	r = dm_verify_pass_alloc(vc);
+	if (r) {
+		DMERR("%s: sync: cannot allocate its buffers", name);
+		return r;
+	}
+	return dm_verify_pass_start(vc, VERIFY_PASS_SYNC, false, start, end);
+}
