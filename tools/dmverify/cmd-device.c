@@ -34,6 +34,8 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 		nwords += 2;
 	if (o->have_write_cache)
 		nwords += 2;
+	if (o->sync)
+		nwords++;
 	if (nwords) {
 		fprintf(f, " %u", nwords);
 		if (o->policy)
@@ -42,6 +44,8 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 			fprintf(f, " seed %" PRIu64, o->seed);
 		if (o->have_write_cache)
 			fprintf(f, " write_cache %" PRIu64, o->write_cache);
+		if (o->sync)
+			fputs(" sync", f);
 		if (o->features)
 			fputs(o->features, f);
 	}
@@ -52,7 +56,7 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 
 /*
  * create NAME DATA REF [--on-mismatch P] [--seed N] [--fault RULE]...
- * [--write-cache MIB]
+ * [--write-cache MIB] [--sync]
  */
 int cmd_create(struct dmv_opts *o, int argc, char **argv)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmverify scrub: start, follow or stop the target's background check of
- * both legs (the scrub message).
+ * dmverify scrub and sync: start, follow or stop the target's background
+ * pass, a check of both legs (the scrub message) or a copy of the data leg
+ * to the reference (the sync message).
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -24,10 +25,21 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void scrub_json(const struct dmv_dev *d, double mib_s)
+static void scrub_json(const struct dmv_dev *d, bool sync, double mib_s)
 {
 	const uint64_t *v = d->s.v;
 
+	if (sync) {
+		fputs("{\"sync\": {\"name\": ", stdout);
+		json_string(stdout, d->name);
+		printf(", \"running\": %s, \"position\": %" PRIu64 ", \"end\": %" PRIu64
+		       ", \"unsynced\": %" PRIu64 ", \"mib_s\": %.1f}}\n",
+		       v[DMV_ST_SYNC_RUNNING] ? "true" : "false",
+		       v[DMV_ST_SCRUB_POSITION], v[DMV_ST_SCRUB_END],
+		       v[DMV_ST_UNSYNCED_SECTORS], mib_s);
+		fflush(stdout);
+		return;
+	}
 	fputs("{\"scrub\": {\"name\": ", stdout);
 	json_string(stdout, d->name);
 	printf(", \"running\": %s, \"position\": %" PRIu64 ", \"end\": %" PRIu64
@@ -40,27 +52,34 @@ static void scrub_json(const struct dmv_dev *d, double mib_s)
 }
 
 /* One progress line on the terminal, rewritten in place. */
-static void scrub_bar(const struct dmv_dev *d, uint64_t first, double mib_s)
+static void scrub_bar(const struct dmv_dev *d, bool sync, uint64_t first,
+		      double mib_s)
 {
 	uint64_t pos = d->s.v[DMV_ST_SCRUB_POSITION];
 	uint64_t end = d->s.v[DMV_ST_SCRUB_END];
 	double part = end > first ? (double)(pos - first) / (end - first) : 1;
 	double left = mib_s > 0 ? (end - pos) / 2048.0 / mib_s : 0;
 
-	fprintf(stderr, "\r%s: scrub %5.1f%%, %.1f MiB/s, ETA %.0f s, %" PRIu64
-		" mismatching sectors ", d->name, part * 100, mib_s, left,
-		d->s.v[DMV_ST_SCRUB_MISMATCHES]);
+	if (sync)
+		fprintf(stderr, "\r%s: sync %5.1f%%, %.1f MiB/s, ETA %.0f s ",
+			d->name, part * 100, mib_s, left);
+	else
+		fprintf(stderr, "\r%s: scrub %5.1f%%, %.1f MiB/s, ETA %.0f s, %" PRIu64
+			" mismatching sectors ", d->name, part * 100, mib_s, left,
+			d->s.v[DMV_ST_SCRUB_MISMATCHES]);
 }
 
 /*
  * Poll until the pass that started at sector @first ends (@found: the
  * scrub mismatches before it).  0: it completed clean; 1: it completed and
- * found mismatches; 3: it was stopped (scrub stop, suspend, halt, crash)
- * or failed, or the device went away.
+ * found mismatches (scrub only); 3: it was stopped (scrub stop, suspend,
+ * halt, crash) or failed, or the device went away.
  */
-static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, uint64_t first,
-		      uint64_t found)
+static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
+		      uint64_t first, uint64_t found)
 {
+	const char *what = sync ? "sync" : "scrub";
+	int running = sync ? DMV_ST_SYNC_RUNNING : DMV_ST_SCRUB_RUNNING;
 	uint64_t last = d->s.v[DMV_ST_SCRUB_POSITION];
 	bool bar = !o->json && isatty(STDERR_FILENO);
 	double t = now_seconds(), mib_s = 0;
@@ -73,10 +92,10 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, uint64_t first,
 
 	for (;;) {
 		if (o->json)
-			scrub_json(d, mib_s);
+			scrub_json(d, sync, mib_s);
 		else if (bar)
-			scrub_bar(d, first, mib_s);
-		if (!d->s.v[DMV_ST_SCRUB_RUNNING])
+			scrub_bar(d, sync, first, mib_s);
+		if (!d->s.v[running])
 			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = SCRUB_POLL_NS;
@@ -94,11 +113,17 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, uint64_t first,
 		fputc('\n', stderr);
 	found = d->s.v[DMV_ST_SCRUB_MISMATCHES] - found;
 	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END]) {
-		warnx("%s: scrub ended at sector %" PRIu64 " of %" PRIu64
+		warnx("%s: %s ended at sector %" PRIu64 " of %" PRIu64
 		      " (stopped, suspended, halted, crashed or failed; see dmesg)",
-		      d->name, d->s.v[DMV_ST_SCRUB_POSITION],
+		      d->name, what, d->s.v[DMV_ST_SCRUB_POSITION],
 		      d->s.v[DMV_ST_SCRUB_END]);
 		return EX_SYSTEM;
+	}
+	if (sync) {
+		if (!o->json)
+			printf("%s: sync done, %" PRIu64 " sectors left unsynced\n",
+			       d->name, d->s.v[DMV_ST_UNSYNCED_SECTORS]);
+		return EX_CLEAN;
 	}
 	if (!o->json)
 		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
@@ -107,9 +132,13 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, uint64_t first,
 	return found ? EX_MISMATCH : EX_CLEAN;
 }
 
-/* scrub NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | --stop */
-int cmd_scrub(struct dmv_opts *o, int argc, char **argv)
+/*
+ * scrub NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | --stop
+ * sync NAME [START END] [--rate MIB] [--wait] [--json] | --stop
+ */
+static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 {
+	const char *what = sync ? "sync" : "scrub";
 	uint64_t start = 0, end, before;
 	char msg[96], *resp = NULL;
 	struct dmv_dev d;
@@ -124,7 +153,7 @@ int cmd_scrub(struct dmv_opts *o, int argc, char **argv)
 	if (o->scrub_stop) {
 		if (argc > 1 || o->repair || o->wait || o->have_rate)
 			return usage_err(dmv_cmd, "--stop takes no range and no other option");
-		return dmv_plain_message(argv[0], "scrub stop");
+		return dmv_plain_message(argv[0], sync ? "sync stop" : "scrub stop");
 	}
 	r = dmv_load(argv[0], UINT64_MAX, &d, false);
 	if (!r && o->have_rate) {
@@ -137,14 +166,26 @@ int cmd_scrub(struct dmv_opts *o, int argc, char **argv)
 		return r;
 	before = d.s.v[DMV_ST_SCRUB_MISMATCHES];
 	if (argc == 3)
-		snprintf(msg, sizeof(msg), "scrub%s %" PRIu64 " %" PRIu64,
+		snprintf(msg, sizeof(msg), "%s%s %" PRIu64 " %" PRIu64, what,
 			 o->repair ? " repair" : "", start, end);
 	else
-		snprintf(msg, sizeof(msg), "scrub%s", o->repair ? " repair" : "");
+		snprintf(msg, sizeof(msg), "%s%s", what, o->repair ? " repair" : "");
 	r = dmv_message(&d, msg, &resp);
 	free(resp);
 	if (r || !o->wait)
 		return r;
 	r = dmv_load(argv[0], UINT64_MAX, &d, false);
-	return r ? r : scrub_wait(o, &d, start, before);
+	return r ? r : scrub_wait(o, &d, sync, start, before);
+}
+
+int cmd_scrub(struct dmv_opts *o, int argc, char **argv)
+{
+	return pass_command(o, argc, argv, false);
+}
+
+int cmd_sync(struct dmv_opts *o, int argc, char **argv)
+{
+	if (o->repair)
+		return usage_err(dmv_cmd, "--repair is for scrub");
+	return pass_command(o, argc, argv, true);
 }

@@ -70,6 +70,7 @@ struct dmv_opts {
 	size_t features_len;
 	unsigned int feature_words, nr_faults;
 	bool have_write_cache;
+	bool sync;			/* create -y */
 	uint64_t write_cache;		/* create -w, MiB */
 	const char *lost_mode;		/* crash -l: all, prob or torn */
 	unsigned int lost_ppm;
@@ -215,6 +216,7 @@ int cmd_diff(struct dmv_opts *o, int argc, char **argv);
 int cmd_fault(struct dmv_opts *o, int argc, char **argv);
 int cmd_reset(struct dmv_opts *o, int argc, char **argv);
 int cmd_scrub(struct dmv_opts *o, int argc, char **argv);
+int cmd_sync(struct dmv_opts *o, int argc, char **argv);
 int cmd_policy(struct dmv_opts *o, int argc, char **argv);
 int cmd_help(struct dmv_opts *o, int argc, char **argv);
 int cmd_crash(struct dmv_opts *o, int argc, char **argv);

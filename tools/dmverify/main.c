@@ -58,6 +58,7 @@ static const struct option create_opts[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "fault", required_argument, NULL, 'f' },
 	{ "write-cache", required_argument, NULL, 'w' },
+	{ "sync", no_argument, NULL, 'y' },
 	OPT_END
 };
 
@@ -70,6 +71,14 @@ static const struct option crash_opts[] = {
 static const struct option scrub_opts[] = {
 	OPT_HELP, OPT_JSON,
 	{ "repair", no_argument, NULL, 'R' },
+	{ "stop", no_argument, NULL, 'S' },
+	{ "wait", no_argument, NULL, 'W' },
+	{ "rate", required_argument, NULL, 't' },
+	OPT_END
+};
+
+static const struct option sync_opts[] = {
+	OPT_HELP, OPT_JSON,
 	{ "stop", no_argument, NULL, 'S' },
 	{ "wait", no_argument, NULL, 'W' },
 	{ "rate", required_argument, NULL, 't' },
@@ -106,10 +115,10 @@ static const struct option diff_opts[] = {
 static const struct option help_opts[] = { OPT_HELP, OPT_END };
 
 static const struct dmv_command commands[] = {
-	{ "create", cmd_create, 3, 3, "hp:s:f:w:", create_opts, DMV_OUT_NONE,
+	{ "create", cmd_create, 3, 3, "hp:s:f:w:y", create_opts, DMV_OUT_NONE,
 	  "needs NAME DATA REF",
 	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...\n"
-	  "       [--write-cache MIB]",
+	  "       [--write-cache MIB] [--sync]",
 	  "create a verify device over DATA, compared against REF",
 	  "Create the device-mapper device NAME with one verify target that covers\n"
 	  "all of DATA and compares every read with the same sectors of REF.\n"
@@ -123,7 +132,10 @@ static const struct dmv_command commands[] = {
 	  "                            --fault \"read sectors 0 8 every 2 error EIO\"\n"
 	  "  -w, --write-cache MIB     emulate a volatile write cache that keeps up to\n"
 	  "                            MIB MiB of undo copies (1 to 4096), so that\n"
-	  "                            crash can cut the power\n" },
+	  "                            crash can cut the power\n"
+	  "  -y, --sync                copy DATA to REF in the background from the\n"
+	  "                            start (see sync); nothing is compared before\n"
+	  "                            the copy has been there\n" },
 	{ "remove", cmd_remove, 1, 1, "hr", remove_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--retry]",
 	  "remove a verify device",
@@ -251,6 +263,24 @@ static const struct dmv_command commands[] = {
 	  "                   terminal; exit 0 when it completed clean, 1 when it\n"
 	  "                   completed with mismatches, 3 when it was stopped\n"
 	  "  -J, --json       with --wait, one JSON {\"scrub\": {...}} line per poll\n"
+	  "  -S, --stop       end the running pass\n" },
+	{ "sync", cmd_sync, 1, 3, "hJjSWt:", sync_opts, DMV_OUT_NONE,
+	  "needs NAME [START END]",
+	  "NAME [START END] [--rate MIB] [--wait] [--json] | NAME --stop",
+	  "copy the data device to the reference, online",
+	  "Start a sync pass of NAME, over the whole device or the target sectors\n"
+	  "[START, END): the kernel copies the data device to the reference 1 MiB\n"
+	  "at a time while the device stays in use, so that its current content\n"
+	  "becomes the trusted start. Sectors not yet copied are not compared\n"
+	  "(unsynced_sectors); a write through the device makes its range\n"
+	  "comparable at once. A stopped pass leaves the rest unsynced; sync again\n"
+	  "to finish. Needs a reference.\n"
+	  "\n"
+	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
+	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
+	  "                   terminal; exit 0 when it completed, 3 when it was\n"
+	  "                   stopped or failed\n"
+	  "  -J, --json       with --wait, one JSON {\"sync\": {...}} line per poll\n"
 	  "  -S, --stop       end the running pass\n" },
 	{ "reset", cmd_reset, 1, 1, "h", help_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME",
@@ -380,6 +410,9 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		return EX_CLEAN;
 	case 'W':
 		o->wait = true;
+		return EX_CLEAN;
+	case 'y':
+		o->sync = true;
 		return EX_CLEAN;
 	case 't': {
 		uint64_t rate;
