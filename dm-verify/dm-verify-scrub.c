@@ -303,10 +303,7 @@ int dm_verify_pass_alloc(struct verify_c *vc)
 int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 			    char **argv)
 {
-	const char *name = dm_table_device_name(vc->ti->table);
-	unsigned long long start = 0, end = vc->ti->len;
 	bool repair = false;
-	int r;
 
 	if (argc == 1 && !strcasecmp(argv[0], "stop")) {
 		dm_verify_scrub_stop(vc);
@@ -317,34 +314,51 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 		argc--;
 		argv++;
 	}
+	return dm_verify_pass_message(vc, VERIFY_PASS_SCRUB, repair, argc, argv,
+				      "[repair] [<start> <end>] or stop");
+}
+
+/*
+ * The rest of a scrub or sync message: [<start> <end>] (default: all),
+ * the checks both share, then the pass.  @usage: the words the message
+ * takes, for the error.
+ */
+int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
+			   bool repair, unsigned int argc, char **argv,
+			   const char *usage)
+{
+	const char *name = dm_table_device_name(vc->ti->table);
+	const char *what = kind == VERIFY_PASS_SYNC ? "sync" : "scrub";
+	unsigned long long start = 0, end = vc->ti->len;
+	int r;
+
 	if (argc == 2) {
 		if (kstrtoull(argv[0], 10, &start) ||
 		    kstrtoull(argv[1], 10, &end) || start >= end ||
 		    end > vc->ti->len) {
-			DMERR("%s: scrub: expected <start> <end>, start below end, end <= %llu",
-			      name, (unsigned long long)vc->ti->len);
+			DMERR("%s: %s: expected <start> <end>, start below end, end <= %llu",
+			      name, what, (unsigned long long)vc->ti->len);
 			return -EINVAL;
 		}
 	} else if (argc) {
-		DMERR("%s: scrub: expected [repair] [<start> <end>] or stop",
-		      name);
+		DMERR("%s: %s: expected %s", name, what, usage);
 		return -EINVAL;
 	}
 	if (!vc->ref_dev) {
-		DMERR("%s: scrub needs a reference device", name);
+		DMERR("%s: %s needs a reference device", name, what);
 		return -EINVAL;
 	}
 	if (test_bit(VERIFY_HALTED, &vc->flags) ||
 	    test_bit(VERIFY_CRASHED, &vc->flags) || dm_suspended(vc->ti)) {
-		DMERR("%s: scrub: device halted, crashed or suspended", name);
+		DMERR("%s: %s: device halted, crashed or suspended", name, what);
 		return -EINVAL;
 	}
 	r = dm_verify_pass_alloc(vc);
 	if (r) {
-		DMERR("%s: scrub: cannot allocate its buffers", name);
+		DMERR("%s: %s: cannot allocate its buffers", name, what);
 		return r;
 	}
-	return dm_verify_pass_start(vc, VERIFY_PASS_SCRUB, repair, start, end);
+	return dm_verify_pass_start(vc, kind, repair, start, end);
 }
 
 /*

@@ -62,39 +62,10 @@ void dm_verify_sync_resume(struct verify_c *vc)
 int dm_verify_sync_message(struct verify_c *vc, unsigned int argc,
 			   char **argv)
 {
-	const char *name = dm_table_device_name(vc->ti->table);
-	unsigned long long start = 0, end = vc->ti->len;
-	int r;
-
 	if (argc == 1 && !strcasecmp(argv[0], "stop")) {
 		dm_verify_scrub_stop(vc);
 		return 0;
 	}
-	if (argc == 2) {
-		if (kstrtoull(argv[0], 10, &start) ||
-		    kstrtoull(argv[1], 10, &end) || start >= end ||
-		    end > vc->ti->len) {
-			DMERR("%s: sync: expected <start> <end>, start below end, end <= %llu",
-			      name, (unsigned long long)vc->ti->len);
-			return -EINVAL;
-		}
-	} else if (argc) {
-		DMERR("%s: sync: expected [<start> <end>] or stop", name);
-		return -EINVAL;
-	}
-	if (!vc->ref_dev) {
-		DMERR("%s: sync needs a reference device", name);
-		return -EINVAL;
-	}
-	if (test_bit(VERIFY_HALTED, &vc->flags) ||
-	    test_bit(VERIFY_CRASHED, &vc->flags) || dm_suspended(vc->ti)) {
-		DMERR("%s: sync: device halted, crashed or suspended", name);
-		return -EINVAL;
-	}
-	r = dm_verify_pass_alloc(vc);
-	if (r) {
-		DMERR("%s: sync: cannot allocate its buffers", name);
-		return r;
-	}
-	return dm_verify_pass_start(vc, VERIFY_PASS_SYNC, false, start, end);
+	return dm_verify_pass_message(vc, VERIFY_PASS_SYNC, false, argc, argv,
+				      "[<start> <end>] or stop");
 }

@@ -253,6 +253,9 @@ int dm_verify_scrub_message(struct verify_c *vc, unsigned int argc,
 			    char **argv);
 int dm_verify_scrub_rate_message(struct verify_c *vc, const char *arg);
 int dm_verify_pass_alloc(struct verify_c *vc);
+int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
+			   bool repair, unsigned int argc, char **argv,
+			   const char *usage);
 int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
 			 bool repair, sector_t start, sector_t end);
 int dm_verify_pass_io(struct dm_io_client *client, struct dm_dev *dev,
