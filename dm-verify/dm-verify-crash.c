@@ -16,7 +16,16 @@
  * undoes a seeded choice of the volatile writes on both legs, so that each
  * sector ends holding the latest write kept, or its durable content.
  *
- * verify_wcache's fields are guarded by verify_c.lock.
+ * Copy pages are not zeroed for each write: init_on_alloc=1 (distribution
+ * kernels) clears every page the allocator hands out, which for 1 MiB
+ * writes cost as much as the rest of the copy.  The pages of records that
+ * are freed (written back, flushed, undone) go to verify_wcache.free, up
+ * to the cache's size or VERIFY_CACHE_PAGES, and the next copies take them
+ * from there.  A copy reads only the sectors its record covers, and only
+ * those are ever written back to a leg, so what else a reused page holds
+ * (an older copy of this device's data) is never seen.
+ *
+ * verify_wcache's fields are guarded by verify_c.lock, except the bio_set.
  */
 #include "dm-verify.h"
 
@@ -33,13 +42,30 @@ struct verify_undo {
 	struct page *pages[];
 };
 
+/* Pages kept for reuse: at most the cache's size, and VERIFY_CACHE_PAGES. */
+static unsigned int verify_wcache_free_max(struct verify_wcache *wc)
+{
+	return min_t(u64, wc->budget >> PAGE_SHIFT, VERIFY_CACHE_PAGES);
+}
+
+/* Under the lock, or with the cache ours alone. */
+static void verify_wcache_put_page(struct verify_wcache *wc, struct page *page)
+{
+	if (wc->nr_free >= verify_wcache_free_max(wc)) {
+		__free_page(page);
+		return;
+	}
+	list_add(&page->lru, &wc->free);
+	wc->nr_free++;
+}
+
 static void verify_undo_drop_pages(struct verify_wcache *wc,
 				   struct verify_undo *u)
 {
 	unsigned int i;
 
 	for (i = 0; i < u->nr_pages; i++)
-		__free_page(u->pages[i]);
+		verify_wcache_put_page(wc, u->pages[i]);
 	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
 	u->nr_pages = 0;
 }
@@ -53,35 +79,54 @@ static void verify_undo_free(struct verify_wcache *wc, struct verify_undo *u)
 void dm_verify_wcache_init(struct verify_c *vc)
 {
 	INIT_LIST_HEAD(&vc->wc.undo);
+	INIT_LIST_HEAD(&vc->wc.free);
+}
+
+/* The copies' own bios, so that copying a write never waits on fs_bio_set. */
+int dm_verify_wcache_create(struct verify_c *vc)
+{
+	if (!vc->wc.budget)
+		return 0;
+	return bioset_init(&vc->wc.bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
 }
 
 void dm_verify_wcache_destroy(struct verify_c *vc)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
+	struct page *page, *ptmp;
 
 	if (!wc->budget)
 		return;
 	list_for_each_entry_safe(u, tmp, &wc->undo, list)
 		verify_undo_free(wc, u);
 	INIT_LIST_HEAD(&wc->undo);
+	list_for_each_entry_safe(page, ptmp, &wc->free, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	wc->nr_free = 0;
+	bioset_exit(&wc->bs);
 }
 
 /*
  * Read or write @nr sectors of @u's content, from sector @from of it, at
- * @sector of @bdev.  Sleeps.
+ * @sector of @bdev.  Sleeps.  One bio at a time from the cache's bio_set,
+ * each sized to what it carries (a 4 KiB copy uses the inline vector).
  */
-static int verify_undo_io(struct block_device *bdev, blk_opf_t opf,
-			  sector_t sector, struct verify_undo *u,
+static int verify_undo_io(struct verify_c *vc, struct block_device *bdev,
+			  blk_opf_t opf, sector_t sector, struct verify_undo *u,
 			  sector_t from, sector_t nr)
 {
 	u64 off = (u64)from << SECTOR_SHIFT, left = (u64)nr << SECTOR_SHIFT;
-	unsigned int len, po;
+	unsigned int len, po, vecs;
 	struct bio *bio;
 	int r = 0;
 
 	while (left && !r) {
-		bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_NOIO);
+		vecs = min_t(u64, DIV_ROUND_UP_ULL(offset_in_page(off) + left,
+						   PAGE_SIZE), BIO_MAX_VECS);
+		bio = bio_alloc_bioset(bdev, vecs, opf, GFP_NOIO, &vc->wc.bs);
 		bio->bi_iter.bi_sector = sector;
 		while (left) {
 			po = offset_in_page(off);
@@ -137,7 +182,18 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		goto written_back;
 	u->sector = io->sector;
 	u->nr_sectors = io->nr_sectors;
-	for (i = 0; i < n; i++) {
+	i = 0;
+	if (READ_ONCE(wc->nr_free)) {
+		spin_lock_irqsave(&vc->lock, flags);
+		while (i < n && wc->nr_free) {
+			u->pages[i] = list_first_entry(&wc->free, struct page,
+						       lru);
+			list_del(&u->pages[i++]->lru);
+			wc->nr_free--;
+		}
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
+	for (; i < n; i++) {
 		u->pages[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
 		if (!u->pages[i])
 			break;
@@ -152,7 +208,8 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		bdev = verify_data_bdev(vc);
 		sector = vc->data_start + io->sector;
 	}
-	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors))
+	if (verify_undo_io(vc, bdev, REQ_OP_READ, sector, u, 0,
+			   io->nr_sectors))
 		goto free;
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->bytes += (u64)n << PAGE_SHIFT;
@@ -162,8 +219,10 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 	return;
 
 free:
+	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < u->nr_pages; i++)
-		__free_page(u->pages[i]);
+		verify_wcache_put_page(wc, u->pages[i]);
+	spin_unlock_irqrestore(&vc->lock, flags);
 	kfree(u);
 written_back:
 	spin_lock_irqsave(&vc->lock, flags);
@@ -242,10 +301,10 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	sector_t at = u->sector + from;
 	int r;
 
-	r = verify_undo_io(verify_data_bdev(vc), REQ_OP_WRITE,
+	r = verify_undo_io(vc, verify_data_bdev(vc), REQ_OP_WRITE,
 			   vc->data_start + at, u, from, nr);
 	if (!r && vc->ref_dev)
-		r = verify_undo_io(vc->ref_dev->bdev, REQ_OP_WRITE,
+		r = verify_undo_io(vc, vc->ref_dev->bdev, REQ_OP_WRITE,
 				   vc->ref_start + at, u, from, nr);
 	return r;
 }

@@ -817,6 +817,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
 	if (!r)
 		r = dm_verify_pages_create(vc);
+	if (!r)
+		r = dm_verify_wcache_create(vc);
 	if (r) {
 		ti->error = "Cannot allocate bio and page pools";
 		goto bad;

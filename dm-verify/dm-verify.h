@@ -52,6 +52,9 @@ struct verify_wcache {
 	struct list_head undo;		/* completed writes, oldest first */
 	u64 epoch;			/* flushes issued */
 	u64 written_back;		/* records dropped as written back */
+	struct list_head free;		/* copy pages kept for reuse */
+	unsigned int nr_free;
+	struct bio_set bs;		/* reads and restores of the copies */
 };
 
 struct verify_crash_opts {
@@ -244,6 +247,7 @@ void dm_verify_scrub_progress(struct verify_c *vc, u64 *running, u64 *pos,
 
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);
+int dm_verify_wcache_create(struct verify_c *vc);
 void dm_verify_wcache_destroy(struct verify_c *vc);
 void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
 void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
