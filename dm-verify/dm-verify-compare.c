@@ -38,6 +38,8 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	} else if (vc->ref_dev) {
 		ref = bio_alloc_clone(vc->ref_dev->bdev, bio, GFP_NOIO,
 				      &vc->ref_bs);
+	} else if (vc->digest && io->is_write && bio_has_data(bio)) {
+		src = dm_verify_digest_copy(vc, io);
 	}
 	if (io->fault.action != VERIFY_ACT_DROP)
 		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
@@ -70,8 +72,13 @@ void dm_verify_free_legs(struct verify_io *io)
 		dm_verify_pages_free(vc, io->ref_bio);
 		bio_put(io->ref_bio);
 	}
+	if (io->copy_bio) {
+		dm_verify_pages_free(vc, io->copy_bio);
+		bio_put(io->copy_bio);
+	}
 	io->data_bio = NULL;
 	io->ref_bio = NULL;
+	io->copy_bio = NULL;
 }
 
 void dm_verify_raise_event(struct verify_c *vc)

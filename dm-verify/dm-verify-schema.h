@@ -40,7 +40,9 @@
 	X(REPAIRED_SECTORS, repaired_sectors)		\
 	X(VOLATILE_RANGES, volatile_ranges)		\
 	X(SYNC_RUNNING, sync_running)			\
-	X(UNSYNCED_SECTORS, unsynced_sectors)
+	X(UNSYNCED_SECTORS, unsynced_sectors)		\
+	X(UNKNOWN_BLOCKS, unknown_blocks)		\
+	X(PARTIAL_BLOCK_WRITES, partial_block_writes)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

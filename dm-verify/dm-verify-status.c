@@ -64,6 +64,7 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 					&val[VERIFY_STAT_VOLATILE_RANGES]);
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
 	val[VERIFY_STAT_UNSYNCED_SECTORS] = vc->unsynced.sectors;
+	val[VERIFY_STAT_UNKNOWN_BLOCKS] = dm_verify_digest_unknown(vc);
 	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_RUNNING],
 				 &val[VERIFY_STAT_SYNC_RUNNING],
 				 &val[VERIFY_STAT_SCRUB_POSITION],
@@ -89,6 +90,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		words += 2;
 	if (vc->sync_feature)
 		words++;
+	words += dm_verify_digest_table_words(vc);
 	words += dm_verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
@@ -100,6 +102,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 		DMEMIT(" write_cache %llu", vc->wc.budget >> 20);
 	if (vc->sync_feature)
 		DMEMIT(" sync");
+	dm_verify_digest_emit_table(vc, result, maxlen, &sz);
 	dm_verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
@@ -153,6 +156,10 @@ void dm_verify_status(struct dm_target *ti, status_type_t type,
 		       (unsigned long long)vc->ref_start,
 		       dm_verify_policy_name(policy));
 		DMEMIT(",write_cache=%llu", vc->wc.budget >> 20);
+		if (vc->digest)
+			DMEMIT(",digest=%s,digest_block=%u",
+			       vc->digest->ops->name,
+			       1U << vc->digest->block_shift);
 		dm_verify_rules_emit_ima(vc, result, maxlen, &sz);
 		DMEMIT(";");
 		break;
@@ -398,6 +405,11 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		if (dm_verify_parse_policy(argv[1], &policy)) {
 			DMERR("%s: invalid on_mismatch policy '%s'",
 			      dm_table_device_name(ti->table), argv[1]);
+			return -EINVAL;
+		}
+		if (policy == VERIFY_REFERENCE && vc->digest) {
+			DMERR("%s: on_mismatch reference needs a reference device",
+			      dm_table_device_name(ti->table));
 			return -EINVAL;
 		}
 		WRITE_ONCE(vc->policy, policy);

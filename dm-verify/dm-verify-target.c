@@ -203,6 +203,12 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 	verify_endio_io(io, status);
 }
 
+/* For the completions that dm-verify-digest.c takes over. */
+void dm_verify_finish(struct verify_io *io, blk_status_t status)
+{
+	verify_finish(io, status);
+}
+
 static void verify_read_work(struct work_struct *work)
 {
 	struct verify_io *io = container_of(work, struct verify_io, work.work);
@@ -217,6 +223,9 @@ static void verify_legs_done(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 	bool both = io->ref_bio && io->data_bio;
+	bool can_inline = io->nr_sectors << SECTOR_SHIFT <=
+			  READ_ONCE(inline_compare_max) ||
+			  (in_task() && current_work() == &io->work.work);
 
 	/*
 	 * Readahead may fail on one leg without a lost error: dm fails it
@@ -231,6 +240,8 @@ static void verify_legs_done(struct verify_io *io)
 		dm_verify_raise_event(vc);
 	}
 
+	if (vc->digest && io->nr_sectors && dm_verify_digest_done(io, can_inline))
+		return;
 	if (io->op == VERIFY_OP_READ && io->ref_bio) {
 		if (both && !io->data_status && !io->ref_status) {
 			blk_status_t status;
@@ -239,10 +250,7 @@ static void verify_legs_done(struct verify_io *io)
 			 * Already on this bio's work item: no second hop, but
 			 * no sleep either, as we may be below a submission.
 			 */
-			if ((io->nr_sectors << SECTOR_SHIFT <=
-			     READ_ONCE(inline_compare_max) ||
-			     (in_task() && current_work() == &io->work.work)) &&
-			    dm_verify_compare(io, false, &status)) {
+			if (can_inline && dm_verify_compare(io, false, &status)) {
 				verify_finish(io, status);
 				return;
 			}
@@ -278,7 +286,7 @@ static void verify_ref_work(struct work_struct *work)
 /* Is @io large enough that its copy or reference read runs beside the submitter? */
 static bool verify_offload(struct verify_c *vc, struct verify_io *io)
 {
-	return vc->ref_dev && bio_has_data(io->bio) &&
+	return (vc->ref_dev || vc->digest) && bio_has_data(io->bio) &&
 	       io->bio->bi_iter.bi_size > READ_ONCE(inline_issue_max);
 }
 
@@ -478,7 +486,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		dm_verify_crash_by_rule(vc, io);
 		return DM_MAPIO_KILL;
 	}
-	if (!vc->ref_dev && !vc->wc.budget &&
+	if (!vc->ref_dev && !vc->wc.budget && !vc->digest &&
 	    io->fault.action == VERIFY_ACT_NONE) {
 		bio_set_dev(bio, verify_data_bdev(vc));
 		bio->bi_iter.bi_sector = vc->data_start + io->sector;
@@ -495,6 +503,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->waiting = false;
 	io->ref_bio = NULL;
 	io->data_bio = NULL;
+	io->copy_bio = NULL;
 	io->undo = NULL;
 
 	/*
@@ -503,7 +512,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	 * is copied, then issued, on the workqueue; so is a REQ_NOWAIT bio,
 	 * as allocating legs may sleep.
 	 */
-	if ((vc->ref_dev || vc->wc.budget) && io->nr_sectors &&
+	if ((vc->ref_dev || vc->wc.budget || vc->digest) && io->nr_sectors &&
 	    !dm_verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
 	/*
@@ -592,6 +601,7 @@ static void verify_take_over(struct verify_c *vc)
 		if (vc->ref_dev)
 			dm_verify_volatile_take_over(vc, old);
 		dm_verify_wcache_take_over(vc, old);
+		dm_verify_digest_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
@@ -618,7 +628,7 @@ static int verify_preresume(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
-	if (!vc->resumed && (vc->ref_dev || vc->wc.budget))
+	if (!vc->resumed && (vc->ref_dev || vc->wc.budget || vc->digest))
 		verify_take_over(vc);
 	return 0;
 }
@@ -665,6 +675,7 @@ static void verify_dtr(struct dm_target *ti)
 	dm_verify_extents_destroy(&vc->unsynced);
 	dm_verify_volatile_destroy(vc);
 	dm_verify_wcache_destroy(vc);
+	dm_verify_digest_destroy(vc);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -784,6 +795,13 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			vc->sync_at_resume = true;
 			continue;
 		}
+		if (!strcasecmp(name, "digest") ||
+		    !strcasecmp(name, "digest_block")) {
+			r = dm_verify_digest_parse(ti, vc, name, as, &argc);
+			if (r)
+				return r;
+			continue;
+		}
 		if (!strcasecmp(name, "fault")) {
 			r = dm_verify_parse_fault_feature(ti, as, &argc);
 			if (r)
@@ -812,6 +830,8 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  *   sync			copy the data leg to the reference from the
  *				first resume on; nothing is compared before
  *				the copy has been there
+ *   digest -			no reference: check reads against digests
+ *   digest_block <bytes>	their block size (default 4096)
  *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
 static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
@@ -858,6 +878,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 	r = verify_parse_features(ti, &as, vc);
+	if (!r)
+		r = dm_verify_digest_create(ti, vc);
 	if (r)
 		goto bad;
 

@@ -14,6 +14,7 @@
 #include <linux/workqueue.h>
 
 #include "dm-verify-diff.h"
+#include "dm-verify-digest.h"
 #include "dm-verify-extents.h"
 #include "dm-verify-fault.h"
 #include "dm-verify-schema.h"
@@ -178,6 +179,11 @@ struct verify_c {
 	atomic64_t last_mismatch;	/* sector + 1, 0 when none */
 
 	struct verify_scrub *scrub;	/* the background pass, once started */
+
+	/* Digest mode (no reference): see dm-verify-digest.c. */
+	struct verify_digest *digest;	/* NULL: not in digest mode */
+	bool digest_on;			/* the digest feature was given */
+	u32 digest_block;		/* bytes, as given in the table */
 	u32 scrub_rate;			/* MiB/s, 0: no limit; READ_ONCE */
 	bool sync_feature;		/* "sync" in the table */
 	bool sync_at_resume;		/* feature sync: sync all at first resume */
@@ -192,6 +198,7 @@ struct verify_io {
 	struct bio *bio;		/* the bio dm handed to map */
 	struct bio *ref_bio;
 	struct bio *data_bio;
+	struct bio *copy_bio;		/* digest mode: a write's private copy */
 	sector_t sector;		/* target relative */
 	unsigned int nr_sectors;
 	atomic_t pending;
@@ -250,6 +257,23 @@ void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d);
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
 void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 			       bool scrub);
+
+/* dm-verify-digest.c */
+int dm_verify_digest_parse(struct dm_target *ti, struct verify_c *vc,
+			   const char *name, struct dm_arg_set *as,
+			   unsigned int *argc);
+int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc);
+void dm_verify_digest_destroy(struct verify_c *vc);
+struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io);
+bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
+u64 dm_verify_digest_unknown(struct verify_c *vc);
+void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
+unsigned int dm_verify_digest_table_words(struct verify_c *vc);
+void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
+				 unsigned int maxlen, unsigned int *szp);
+
+/* dm-verify-target.c */
+void dm_verify_finish(struct verify_io *io, blk_status_t status);
 
 /* dm-verify-scrub.c: the background pass, scrub or sync */
 enum verify_pass_kind {

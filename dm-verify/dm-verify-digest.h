@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dm-verify digest mode: one 64-bit digest per block of the target, kept by
+ * a store behind the small interface below, so that the I/O path (in
+ * dm-verify-digest.c) does not care where digests live.
+ *
+ * A block's digest is either known (the xxh64 of what the block holds) or
+ * unknown (never written through the target, written in part, discarded,
+ * or a write to it failed): an unknown block is not verified.
+ */
+#ifndef DM_VERIFY_DIGEST_H
+#define DM_VERIFY_DIGEST_H
+
+#include <linux/types.h>
+
+struct verify_digest;
+
+struct verify_digest_store_ops {
+	const char *name;		/* as in the table: "-" for memory */
+	/*
+	 * Set when get, set and invalidate may sleep (a metadata device):
+	 * the I/O path then calls them from its workqueue only.
+	 */
+	bool sleeps;
+	void (*destroy)(struct verify_digest *dg);
+	/* True, with *@digest, when @block's digest is known. */
+	bool (*get)(struct verify_digest *dg, u64 block, u64 *digest);
+	void (*set)(struct verify_digest *dg, u64 block, u64 digest);
+	/* Make blocks [@block, @block + @nr) unknown. */
+	void (*invalidate)(struct verify_digest *dg, u64 block, u64 nr);
+	u64 (*nr_unknown)(struct verify_digest *dg);
+	/* Copy what @old knows of the blocks both have; @old is idle. */
+	void (*take_over)(struct verify_digest *dg, struct verify_digest *old);
+};
+
+struct verify_digest {
+	const struct verify_digest_store_ops *ops;
+	void *store;			/* the store's own state */
+	unsigned int block_shift;	/* log2 of the block size in bytes */
+	unsigned int block_sectors;
+	u64 nr_blocks;
+	u64 zero_digest;		/* of a block of zeroes (write zeroes) */
+};
+
+#endif
