@@ -270,6 +270,27 @@ void dm_verify_digest_destroy(struct verify_c *vc)
 	vc->digest = NULL;
 }
 
+/*
+ * dm splits a bio at the queue's max_sectors (brd: 255 sectors) as well as
+ * at the target's 1 MiB: keep those splits on block boundaries, or a block
+ * split between two bios would be written in part by each and stay unknown.
+ * 6.12 derives max_sectors from max_hw_sectors, 6.1 stacks both.
+ */
+void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits)
+{
+	unsigned int n;
+
+	if (!vc->digest)
+		return;
+	n = vc->digest->block_sectors;
+	if (limits->max_sectors >= n)
+		limits->max_sectors = round_down(limits->max_sectors, n);
+	if (limits->max_hw_sectors >= n)
+		limits->max_hw_sectors = round_down(limits->max_hw_sectors, n);
+	if (limits->max_dev_sectors >= n)
+		limits->max_dev_sectors = round_down(limits->max_dev_sectors, n);
+}
+
 u64 dm_verify_digest_unknown(struct verify_c *vc)
 {
 	return vc->digest ? vc->digest->ops->nr_unknown(vc->digest) : 0;

@@ -996,6 +996,11 @@ static int verify_iterate_devices(struct dm_target *ti,
 	return r;
 }
 
+static void verify_io_hints(struct dm_target *ti, struct queue_limits *limits)
+{
+	dm_verify_digest_io_hints(ti->private, limits);
+}
+
 static struct target_type verify_target = {
 	.name = "verify",
 	.version = {1, 2, 0},
@@ -1012,6 +1017,7 @@ static struct target_type verify_target = {
 	.status = dm_verify_status,
 	.message = dm_verify_message,
 	.iterate_devices = verify_iterate_devices,
+	.io_hints = verify_io_hints,
 };
 
 static int __init dm_verify_init(void)

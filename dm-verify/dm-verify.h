@@ -266,6 +266,7 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_digest_destroy(struct verify_c *vc);
 struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io);
 bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
+void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
 unsigned int dm_verify_digest_table_words(struct verify_c *vc);
