@@ -89,6 +89,8 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_VOLATILE_RANGES] = "ranges tracking the volatile sectors",
 	[DMV_ST_SYNC_RUNNING] = "1 while a sync pass runs",
 	[DMV_ST_UNSYNCED_SECTORS] = "sectors a sync has yet to copy (not compared)",
+	[DMV_ST_UNKNOWN_BLOCKS] = "digest mode: blocks whose digest is unknown (not verified)",
+	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that left a block unknown by covering part of it",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
