@@ -4,15 +4,7 @@
  *
  * With the write_cache feature, every write (discards and write zeroes
  * too) first saves the content it overwrites, read from the reference, or
- * from the data device when there is none.  The read is asynchronous: it
- * is submitted from map (from the workqueue when it takes several bios),
- * and its completion hands the write to verify_wcache.work, which issues
- * the legs of every write whose copy is read, in one run of the worker
- * rather than one worker per write.  The write is tracked from map on
- * (dm-verify-inflight.c), so no overlapping write runs between the read
- * and the legs: the copy is exactly what the write overwrites.
- *
- * The saved copy is an undo
+ * from the data device when there is none.  The saved copy is an undo
  * record; once the write completes it sits on verify_wcache.undo in
  * completion order until a flush issued after that completion completes
  * (then the write is durable and the record freed) or the cache is over
@@ -24,16 +16,7 @@
  * undoes a seeded choice of the volatile writes on both legs, so that each
  * sector ends holding the latest write kept, or its durable content.
  *
- * Copy pages are not zeroed for each write: init_on_alloc=1 (distribution
- * kernels) clears every page the allocator hands out, which for 1 MiB
- * writes cost as much as the rest of the copy.  The pages of records that
- * are freed (written back, flushed, undone) go to verify_wcache.free, up
- * to the cache's size or VERIFY_CACHE_PAGES, and the next copies take them
- * from there.  A copy reads only the sectors its record covers, and only
- * those are ever written back to a leg, so what else a reused page holds
- * (an older copy of this device's data) is never seen.
- *
- * verify_wcache's fields are guarded by verify_c.lock, except the bio_set.
+ * verify_wcache's fields are guarded by verify_c.lock.
  */
 #include "dm-verify.h"
 
@@ -46,28 +29,9 @@ struct verify_undo {
 	unsigned int nr_sectors;
 	unsigned int nr_pages;		/* 0 once durable: no content kept */
 	u64 epoch;			/* verify_wcache.epoch at completion */
-	atomic_t reading;		/* copy bios in flight, plus one */
-	bool read_failed;
 	bool lost;			/* a crash's choice */
 	struct page *pages[];
 };
-
-/* Pages kept for reuse: at most the cache's size, and VERIFY_CACHE_PAGES. */
-static unsigned int verify_wcache_free_max(struct verify_wcache *wc)
-{
-	return min_t(u64, wc->budget >> PAGE_SHIFT, VERIFY_CACHE_PAGES);
-}
-
-/* Under the lock, or with the cache ours alone. */
-static void verify_wcache_put_page(struct verify_wcache *wc, struct page *page)
-{
-	if (wc->nr_free >= verify_wcache_free_max(wc)) {
-		__free_page(page);
-		return;
-	}
-	list_add(&page->lru, &wc->free);
-	wc->nr_free++;
-}
 
 static void verify_undo_drop_pages(struct verify_wcache *wc,
 				   struct verify_undo *u)
@@ -75,7 +39,7 @@ static void verify_undo_drop_pages(struct verify_wcache *wc,
 	unsigned int i;
 
 	for (i = 0; i < u->nr_pages; i++)
-		verify_wcache_put_page(wc, u->pages[i]);
+		__free_page(u->pages[i]);
 	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
 	u->nr_pages = 0;
 }
@@ -86,87 +50,48 @@ static void verify_undo_free(struct verify_wcache *wc, struct verify_undo *u)
 	kfree(u);
 }
 
-static void verify_wcache_work(struct work_struct *work);
-
 void dm_verify_wcache_init(struct verify_c *vc)
 {
 	INIT_LIST_HEAD(&vc->wc.undo);
-	INIT_LIST_HEAD(&vc->wc.free);
-	INIT_LIST_HEAD(&vc->wc.ready);
-	INIT_WORK(&vc->wc.work, verify_wcache_work);
-}
-
-/* The copies' own bios, so that copying a write never waits on fs_bio_set. */
-int dm_verify_wcache_create(struct verify_c *vc)
-{
-	if (!vc->wc.budget)
-		return 0;
-	return bioset_init(&vc->wc.bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
 }
 
 void dm_verify_wcache_destroy(struct verify_c *vc)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
-	struct page *page, *ptmp;
 
 	if (!wc->budget)
 		return;
 	list_for_each_entry_safe(u, tmp, &wc->undo, list)
 		verify_undo_free(wc, u);
 	INIT_LIST_HEAD(&wc->undo);
-	list_for_each_entry_safe(page, ptmp, &wc->free, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-	}
-	wc->nr_free = 0;
-	bioset_exit(&wc->bs);
-}
-
-/*
- * One bio for @u's content from byte *@off of it, as much of the *@left
- * bytes as fits, at @sector of @bdev; advances both.  From the cache's
- * bio_set, sized to what it carries (a 4 KiB copy uses the inline vector).
- * A caller allocates the next bio only once it submitted this one.
- */
-static struct bio *verify_undo_bio(struct verify_c *vc,
-				   struct block_device *bdev, blk_opf_t opf,
-				   sector_t sector, struct verify_undo *u,
-				   u64 *off, u64 *left)
-{
-	unsigned int len, po, vecs;
-	struct bio *bio;
-
-	vecs = min_t(u64, DIV_ROUND_UP_ULL(offset_in_page(*off) + *left,
-					   PAGE_SIZE), BIO_MAX_VECS);
-	bio = bio_alloc_bioset(bdev, vecs, opf, GFP_NOIO, &vc->wc.bs);
-	bio->bi_iter.bi_sector = sector;
-	while (*left) {
-		po = offset_in_page(*off);
-		len = min_t(u64, *left, PAGE_SIZE - po);
-		if (bio_add_page(bio, u->pages[*off >> PAGE_SHIFT], len,
-				 po) != len)
-			break;
-		*off += len;
-		*left -= len;
-	}
-	return bio;
 }
 
 /*
  * Read or write @nr sectors of @u's content, from sector @from of it, at
  * @sector of @bdev.  Sleeps.
  */
-static int verify_undo_io(struct verify_c *vc, struct block_device *bdev,
-			  blk_opf_t opf, sector_t sector, struct verify_undo *u,
+static int verify_undo_io(struct block_device *bdev, blk_opf_t opf,
+			  sector_t sector, struct verify_undo *u,
 			  sector_t from, sector_t nr)
 {
 	u64 off = (u64)from << SECTOR_SHIFT, left = (u64)nr << SECTOR_SHIFT;
+	unsigned int len, po;
 	struct bio *bio;
 	int r = 0;
 
 	while (left && !r) {
-		bio = verify_undo_bio(vc, bdev, opf, sector, u, &off, &left);
+		bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_NOIO);
+		bio->bi_iter.bi_sector = sector;
+		while (left) {
+			po = offset_in_page(off);
+			len = min_t(u64, left, PAGE_SIZE - po);
+			if (bio_add_page(bio, u->pages[off >> PAGE_SHIFT], len,
+					 po) != len)
+				break;
+			off += len;
+			left -= len;
+		}
 		sector += bio_sectors(bio);
 		r = submit_bio_wait(bio);
 		bio_put(bio);
@@ -188,86 +113,19 @@ static void verify_wcache_write_back(struct verify_wcache *wc)
 }
 
 /*
- * The copy of what @io overwrites is read (any context): keep it, or, if
- * the read failed, write @io back at once.
+ * Before a write is issued (on the workqueue: this sleeps), save what it
+ * overwrites.  A write larger than the whole cache, or whose old content
+ * cannot be read or stored, is written back at once: a crash keeps it, as
+ * a real cache may.
  */
-static void verify_undo_read_done(struct verify_c *vc, struct verify_io *io)
+void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_wcache *wc = &vc->wc;
-	struct verify_undo *u = io->undo;
-	unsigned long flags;
-	unsigned int i;
-
-	spin_lock_irqsave(&vc->lock, flags);
-	if (READ_ONCE(u->read_failed)) {
-		for (i = 0; i < u->nr_pages; i++)
-			verify_wcache_put_page(wc, u->pages[i]);
-		kfree(u);
-		io->undo = NULL;
-		wc->written_back++;
-	} else {
-		wc->bytes += (u64)u->nr_pages << PAGE_SHIFT;
-		verify_wcache_write_back(wc);
-	}
-	spin_unlock_irqrestore(&vc->lock, flags);
-}
-
-/* The last copy bio of a write queues its legs; never sleeps. */
-static void verify_undo_read_endio(struct bio *bio)
-{
-	struct verify_io *io = bio->bi_private;
-	struct verify_c *vc = io->vc;
-	struct verify_undo *u = io->undo;
-	unsigned long flags;
-
-	if (bio->bi_status)
-		WRITE_ONCE(u->read_failed, true);
-	bio_put(bio);
-	if (!atomic_dec_and_test(&u->reading))
-		return;
-	verify_undo_read_done(vc, io);
-	spin_lock_irqsave(&vc->lock, flags);
-	list_add_tail(&io->list, &vc->wc.ready);
-	spin_unlock_irqrestore(&vc->lock, flags);
-	queue_work(vc->issue_wq, &vc->wc.work);
-}
-
-/* Issue the legs of the writes whose copy is read, in the order read. */
-static void verify_wcache_work(struct work_struct *work)
-{
-	struct verify_c *vc = container_of(work, struct verify_c, wc.work);
-	struct verify_io *io;
-	unsigned long flags;
-	LIST_HEAD(ready);
-
-	spin_lock_irqsave(&vc->lock, flags);
-	list_splice_init(&vc->wc.ready, &ready);
-	spin_unlock_irqrestore(&vc->lock, flags);
-	while (!list_empty(&ready)) {
-		io = list_first_entry(&ready, struct verify_io, list);
-		list_del(&io->list);
-		dm_verify_issue_legs(io);
-	}
-}
-
-/*
- * Before a write is issued, save what it overwrites (in map or on the
- * workqueue; allocates with GFP_NOIO).  Returns true when the copy is
- * being read: its completion issues the legs (dm_verify_issue_legs()).
- * Returns false when the caller issues them now: the copy is read, or
- * none is kept.  A write larger than the whole cache, or whose old
- * content cannot be read or stored, is written back at once: a crash
- * keeps it, as a real cache may.
- */
-bool dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
-{
-	struct verify_wcache *wc = &vc->wc;
-	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT, off = 0, left = size;
+	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
 	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
 	struct block_device *bdev;
 	struct verify_undo *u;
 	unsigned long flags;
-	struct bio *bio;
 	sector_t sector;
 
 	io->undo = NULL;
@@ -279,18 +137,7 @@ bool dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		goto written_back;
 	u->sector = io->sector;
 	u->nr_sectors = io->nr_sectors;
-	i = 0;
-	if (READ_ONCE(wc->nr_free)) {
-		spin_lock_irqsave(&vc->lock, flags);
-		while (i < n && wc->nr_free) {
-			u->pages[i] = list_first_entry(&wc->free, struct page,
-						       lru);
-			list_del(&u->pages[i++]->lru);
-			wc->nr_free--;
-		}
-		spin_unlock_irqrestore(&vc->lock, flags);
-	}
-	for (; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		u->pages[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
 		if (!u->pages[i])
 			break;
@@ -305,47 +152,23 @@ bool dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		bdev = verify_data_bdev(vc);
 		sector = vc->data_start + io->sector;
 	}
-	u->read_failed = false;
-	atomic_set(&u->reading, 1);
+	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors))
+		goto free;
+	spin_lock_irqsave(&vc->lock, flags);
+	wc->bytes += (u64)n << PAGE_SHIFT;
+	verify_wcache_write_back(wc);
+	spin_unlock_irqrestore(&vc->lock, flags);
 	io->undo = u;
-	while (left) {
-		bio = verify_undo_bio(vc, bdev, REQ_OP_READ, sector, u, &off,
-				      &left);
-		sector += bio_sectors(bio);
-		bio->bi_end_io = verify_undo_read_endio;
-		bio->bi_private = io;
-		atomic_inc(&u->reading);
-		submit_bio_noacct(bio);
-	}
-	if (!atomic_dec_and_test(&u->reading))
-		return true;
-	verify_undo_read_done(vc, io);
-	return false;
+	return;
 
 free:
-	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < u->nr_pages; i++)
-		verify_wcache_put_page(wc, u->pages[i]);
-	spin_unlock_irqrestore(&vc->lock, flags);
+		__free_page(u->pages[i]);
 	kfree(u);
 written_back:
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->written_back++;
 	spin_unlock_irqrestore(&vc->lock, flags);
-	return false;
-}
-
-/* @io ends before its legs are issued (halted, crashed): it overwrote nothing. */
-void dm_verify_wcache_cancel(struct verify_c *vc, struct verify_io *io)
-{
-	unsigned long flags;
-
-	if (!io->undo)
-		return;
-	spin_lock_irqsave(&vc->lock, flags);
-	verify_undo_free(&vc->wc, io->undo);
-	spin_unlock_irqrestore(&vc->lock, flags);
-	io->undo = NULL;
 }
 
 /* A write completed; under the lock, so a flush issued now comes after it. */
@@ -419,10 +242,10 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	sector_t at = u->sector + from;
 	int r;
 
-	r = verify_undo_io(vc, verify_data_bdev(vc), REQ_OP_WRITE,
+	r = verify_undo_io(verify_data_bdev(vc), REQ_OP_WRITE,
 			   vc->data_start + at, u, from, nr);
 	if (!r && vc->ref_dev)
-		r = verify_undo_io(vc, vc->ref_dev->bdev, REQ_OP_WRITE,
+		r = verify_undo_io(vc->ref_dev->bdev, REQ_OP_WRITE,
 				   vc->ref_start + at, u, from, nr);
 	return r;
 }

@@ -57,11 +57,6 @@ static void verify_issue_work(struct work_struct *work)
 	verify_issue(container_of(work, struct verify_io, work.work));
 }
 
-static void verify_legs_work(struct work_struct *work)
-{
-	dm_verify_issue_legs(container_of(work, struct verify_io, work.work));
-}
-
 /*
  * Record what a completed write did to the comparability of its range,
  * and whether the data device may still lose it: a device without a
@@ -290,23 +285,7 @@ static bool verify_offload(struct verify_c *vc, struct verify_io *io)
 	       io->bio->bi_iter.bi_size > READ_ONCE(inline_issue_max);
 }
 
-static bool verify_stopped(struct verify_c *vc)
-{
-	return unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
-			test_bit(VERIFY_CRASHED, &vc->flags));
-}
-
-/* Does @io change content under an emulated write cache, which copies it first? */
-static bool verify_wc_write(struct verify_c *vc, struct verify_io *io)
-{
-	return vc->wc.budget && io->is_write && io->nr_sectors;
-}
-
-/*
- * Allocate and submit @io's legs: from map, the workqueue, or the write
- * cache's work once the copy of what @io overwrites is read.
- */
-void dm_verify_issue_legs(struct verify_io *io)
+static void verify_issue(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 	struct bio *legs[2];
@@ -314,12 +293,14 @@ void dm_verify_issue_legs(struct verify_io *io)
 	int i;
 
 	/* Halted or crashed while waiting its turn: no legs were allocated. */
-	if (verify_stopped(vc)) {
-		dm_verify_wcache_cancel(vc, io);
+	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
+		     test_bit(VERIFY_CRASHED, &vc->flags))) {
 		dm_verify_untrack(vc, io);
 		verify_endio_io(io, BLK_STS_IOERR);
 		return;
 	}
+	if (vc->wc.budget && io->is_write && io->nr_sectors)
+		dm_verify_wcache_prepare(vc, io);
 	dm_verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
@@ -342,17 +323,6 @@ void dm_verify_issue_legs(struct verify_io *io)
 	}
 	if (atomic_dec_and_test(&io->pending))
 		verify_legs_done(io);
-}
-
-/* On the workqueue: may sleep. */
-static void verify_issue(struct verify_io *io)
-{
-	struct verify_c *vc = io->vc;
-
-	if (verify_wc_write(vc, io) && !verify_stopped(vc) &&
-	    dm_verify_wcache_prepare(vc, io))
-		return;
-	dm_verify_issue_legs(io);
 }
 
 static unsigned int verify_op_class(struct bio *bio)
@@ -515,26 +485,15 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	if ((vc->ref_dev || vc->wc.budget || vc->digest) && io->nr_sectors &&
 	    !dm_verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
-	/*
-	 * The write cache first reads what a write overwrites: from here in
-	 * one bio, which reaches its leg when map returns; the legs follow
-	 * once it is read.  A larger copy takes several bios, which are
-	 * submitted from the workqueue, where each goes out at once.
-	 */
+	/* The write cache reads what a write overwrites: that sleeps. */
 	if ((bio->bi_opf & REQ_NOWAIT) ||
-	    (verify_wc_write(vc, io) && io->nr_sectors > VERIFY_MAX_IO_SECTORS)) {
+	    (io->is_write && (verify_offload(vc, io) ||
+			      (vc->wc.budget && io->nr_sectors)))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;
 	}
-	if (verify_wc_write(vc, io) && dm_verify_wcache_prepare(vc, io))
-		return DM_MAPIO_SUBMITTED;
-	if (io->is_write && verify_offload(vc, io)) {
-		INIT_WORK(&io->work.work, verify_legs_work);
-		queue_work(vc->issue_wq, &io->work.work);
-		return DM_MAPIO_SUBMITTED;
-	}
-	dm_verify_issue_legs(io);
+	verify_issue(io);
 	return DM_MAPIO_SUBMITTED;
 }
 
@@ -913,8 +872,6 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
 	if (!r)
 		r = dm_verify_pages_create(vc);
-	if (!r)
-		r = dm_verify_wcache_create(vc);
 	if (r) {
 		ti->error = "Cannot allocate bio and page pools";
 		goto bad;

@@ -53,11 +53,6 @@ struct verify_wcache {
 	struct list_head undo;		/* completed writes, oldest first */
 	u64 epoch;			/* flushes issued */
 	u64 written_back;		/* records dropped as written back */
-	struct list_head free;		/* copy pages kept for reuse */
-	unsigned int nr_free;
-	struct bio_set bs;		/* reads and restores of the copies */
-	struct list_head ready;		/* writes whose copy is read */
-	struct work_struct work;	/* issues the legs of @ready */
 };
 
 struct verify_crash_opts {
@@ -215,7 +210,7 @@ struct verify_io {
 	struct rb_node rb;		/* in verify_c.inflight while tracked */
 	sector_t rb_last;		/* interval tree: last sector in subtree */
 	u64 seq;			/* arrival order among tracked bios */
-	struct list_head list;		/* on verify_c.delayed, or wc.ready */
+	struct list_head list;		/* on verify_c.delayed */
 	struct verify_fault fault;
 	struct delayed_work work;	/* issue, compare or delayed completion */
 };
@@ -243,9 +238,6 @@ static inline void verify_stat_inc(struct verify_c *vc, enum verify_stat i)
 {
 	verify_stat_add(vc, i, 1);
 }
-
-/* dm-verify-target.c */
-void dm_verify_issue_legs(struct verify_io *io);
 
 /* dm-verify-compare.c */
 void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
@@ -307,10 +299,8 @@ void dm_verify_sync_resume(struct verify_c *vc);
 
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);
-int dm_verify_wcache_create(struct verify_c *vc);
 void dm_verify_wcache_destroy(struct verify_c *vc);
-bool dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
-void dm_verify_wcache_cancel(struct verify_c *vc, struct verify_io *io);
+void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
 void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_wcache_flush_issue(struct verify_c *vc);
 void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
