@@ -235,11 +235,15 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 	verify_wcache_write_back(wc);
 }
 
-/* Restore [@from, @from + @nr) of @u's old content on both legs. */
+/*
+ * Restore [@from, @from + @nr) of @u's old content on both legs.  If a leg
+ * fails, the legs may now differ there: the range is undefined.
+ */
 static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 			       sector_t from, sector_t nr)
 {
 	sector_t at = u->sector + from;
+	unsigned long flags;
 	int r;
 
 	r = verify_undo_io(verify_data_bdev(vc), REQ_OP_WRITE,
@@ -247,6 +251,11 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	if (!r && vc->ref_dev)
 		r = verify_undo_io(vc->ref_dev->bdev, REQ_OP_WRITE,
 				   vc->ref_start + at, u, from, nr);
+	if (r && vc->ref_dev) {
+		spin_lock_irqsave(&vc->lock, flags);
+		dm_verify_extents_add(&vc->unverified, at, at + nr);
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
 	return r;
 }
 
@@ -293,15 +302,11 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 			       vc->ref_dev ?
 			       bdev_logical_block_size(vc->ref_dev->bdev) : 0);
 	sector_t bs = lbs >> SECTOR_SHIFT, b;
-	struct verify_extents settled;
+	struct verify_extents *settled = &opt->settled;
 	struct verify_undo *u;
 	bool lost, torn;
 	s64 done;
-	int r;
 
-	r = dm_verify_extents_init(&settled, 0);
-	if (r)
-		return r;
 	/* Draw in completion order, so the same bios give the same choice. */
 	list_for_each_entry(u, undo, list) {
 		if (!u->nr_pages)
@@ -315,16 +320,18 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 		else
 			u->lost = false;
 	}
+	if (!opt->prepared)
+		return 0;	/* every volatile write kept: legal */
 	list_for_each_entry_reverse(u, undo, list) {
 		lost = u->nr_pages && u->lost;
 		if (!u->nr_pages || (!lost && opt->mode != VERIFY_CRASH_TORN)) {
-			dm_verify_extents_add(&settled, u->sector,
+			dm_verify_extents_add(settled, u->sector,
 					      u->sector + u->nr_sectors);
 			continue;
 		}
 		if (lost) {
 			res->lost++;
-			done = verify_undo_unsettled(vc, u, &settled, u->sector,
+			done = verify_undo_unsettled(vc, u, settled, u->sector,
 						     u->sector + u->nr_sectors);
 			if (done < 0)
 				goto fail;
@@ -339,22 +346,21 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 
 			if (dm_verify_mod(dm_verify_rng_next(&opt->rng), VERIFY_PPM) >=
 			    opt->ppm) {
-				dm_verify_extents_add(&settled, b, e);
+				dm_verify_extents_add(settled, b, e);
 				continue;
 			}
 			torn = true;
-			done = verify_undo_unsettled(vc, u, &settled, b, e);
+			done = verify_undo_unsettled(vc, u, settled, b, e);
 			if (done < 0)
 				goto fail;
 			res->sectors += done;
 		}
 		res->torn += torn;
 	}
-	res->merges = settled.merges;
-	dm_verify_extents_destroy(&settled);
+	res->merges = settled->merges;
 	return 0;
 fail:
-	dm_verify_extents_destroy(&settled);
+	res->merges = settled->merges;
 	return done;
 }
 
@@ -389,8 +395,25 @@ void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *op
 }
 
 /*
+ * What a crash allocates, taken before the device is marked crashed, so
+ * that a crash message short of memory fails with nothing changed.  The
+ * crash itself sleeps anyway, and the device it could be reclaiming
+ * through fails every bio by then: its ranges may wait for memory.
+ */
+int dm_verify_crash_prepare(struct verify_crash_opts *opt)
+{
+	int r = dm_verify_extents_init(&opt->settled, 0);
+
+	opt->prepared = !r;
+	if (!r)
+		opt->settled.gfp = GFP_NOIO | __GFP_NOWARN;
+	return r;
+}
+
+/*
  * The power cut.  VERIFY_CRASHED is set already (new bios fail); sleeps.
- * Returns 0 or a negative errno from writing the undo to a leg.
+ * Unprepared (no memory), it keeps every volatile write, which a device
+ * may do.  Returns 0 or a negative errno from writing the undo to a leg.
  */
 int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		    struct verify_crash_result *res)
@@ -408,6 +431,8 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	spin_unlock_irqrestore(&vc->lock, flags);
 
 	r = verify_crash_undo(vc, &undo, opt, res);
+	if (opt->prepared)
+		dm_verify_extents_destroy(&opt->settled);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	list_for_each_entry_safe(u, tmp, &undo, list)
@@ -419,6 +444,9 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 
 	verify_stat_inc(vc, VERIFY_STAT_CRASHES);
 	verify_stat_add(vc, VERIFY_STAT_LOST_WRITES, res->lost + res->torn);
+	if (!opt->prepared)
+		DMWARN("%s: crash: short of memory, every volatile write kept",
+		       dm_table_device_name(vc->ti->table));
 	if (res->merges)
 		DMWARN("%s: crash: short of memory, %llu ranges kept whole",
 		       dm_table_device_name(vc->ti->table), res->merges);
@@ -437,6 +465,7 @@ void dm_verify_crash_work(struct work_struct *work)
 	struct verify_c *vc = container_of(work, struct verify_c, crash_work);
 	struct verify_crash_result res;
 
+	dm_verify_crash_prepare(&vc->crash_opt);
 	dm_verify_crash(vc, &vc->crash_opt, &res);
 }
 

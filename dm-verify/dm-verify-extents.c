@@ -15,6 +15,7 @@ int dm_verify_extents_init(struct verify_extents *s, unsigned long max)
 	s->max = max;
 	s->sectors = 0;
 	s->merges = 0;
+	s->gfp = GFP_NOWAIT | __GFP_NOWARN;
 	s->spare = kmalloc(sizeof(*s->spare), GFP_KERNEL);
 	return s->spare ? 0 : -ENOMEM;
 }
@@ -61,13 +62,13 @@ static struct verify_range *verify_range_next(struct verify_range *r)
 	return verify_range_of(rb_next(&r->node));
 }
 
-/* A new range, or NULL: never sleeps, never dips into reserves. */
+/* A new range, or NULL: never dips into reserves. */
 static struct verify_range *verify_range_alloc(struct verify_extents *s)
 {
 	struct verify_range *r = NULL;
 
 	if (!s->max || s->nr < s->max)
-		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
+		r = kmalloc(sizeof(*r), s->gfp);
 	if (!r && !s->nr) {
 		/* The spare is there whenever the set is empty. */
 		r = s->spare;

@@ -4,7 +4,8 @@
  *
  * dm-verify uses it for the regions whose content is undefined (failed or
  * discarded writes), which must not be compared.  Ranges are allocated with
- * GFP_NOWAIT, as the set changes under a spinlock in completion context.
+ * @gfp: GFP_NOWAIT unless the owner sets otherwise, as the set changes under
+ * a spinlock in completion context.
  * When a range cannot be had (no memory, or @max ranges held), the set
  * widens a neighbour instead, so it only ever errs by skipping a sector that
  * could have been compared, never by comparing one that must be skipped;
@@ -35,6 +36,7 @@ struct verify_extents {
 	unsigned long max;	/* most ranges to hold; 0: no limit */
 	sector_t sectors;	/* sectors held */
 	u64 merges;		/* ranges widened for want of a new range */
+	gfp_t gfp;		/* for new ranges */
 };
 
 int dm_verify_extents_init(struct verify_extents *s, unsigned long max);

@@ -322,7 +322,15 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 		      name);
 		return -EINVAL;
 	}
+	if (test_bit(VERIFY_CRASHED, &vc->flags)) {
+		DMERR("%s: crash: already crashed, send power_on first", name);
+		return -EINVAL;
+	}
+	r = dm_verify_crash_prepare(&opt);
+	if (r)
+		return r;
 	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags)) {
+		dm_verify_extents_destroy(&opt.settled);
 		DMERR("%s: crash: already crashed, send power_on first", name);
 		return -EINVAL;
 	}

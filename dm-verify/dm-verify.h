@@ -59,6 +59,8 @@ struct verify_crash_opts {
 	enum verify_crash_mode mode;
 	u32 ppm;
 	u64 rng;
+	bool prepared;			/* dm_verify_crash_prepare() succeeded */
+	struct verify_extents settled;	/* see verify_crash_undo() */
 };
 
 struct verify_crash_result {
@@ -307,6 +309,7 @@ void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
 void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
 void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
 			       enum verify_crash_mode mode, u32 ppm);
+int dm_verify_crash_prepare(struct verify_crash_opts *opt);
 int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		    struct verify_crash_result *res);
 void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);

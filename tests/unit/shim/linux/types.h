@@ -11,4 +11,5 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 typedef uint64_t sector_t;
+typedef unsigned int gfp_t;
 #endif
