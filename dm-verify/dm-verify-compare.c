@@ -76,6 +76,7 @@ void dm_verify_free_legs(struct verify_io *io)
 		dm_verify_pages_free(vc, io->copy_bio);
 		bio_put(io->copy_bio);
 	}
+	dm_verify_digest_rmw_free(io);
 	io->data_bio = NULL;
 	io->ref_bio = NULL;
 	io->copy_bio = NULL;

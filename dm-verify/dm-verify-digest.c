@@ -13,7 +13,8 @@
  * A write's digests are those of the target's private copy of its payload,
  * the bytes that reached the device, set only when the write succeeded; a
  * failed write, a discard, and the blocks a write covers in part become
- * unknown until a whole-block write succeeds.  Unknown blocks, and the parts
+ * unknown until a whole-block write succeeds (a write covering a known block
+ * in part keeps it known: dm-verify-digest-rmw.c).  Unknown blocks, and the parts
  * of a read that cover blocks in part, are not verified (counted in
  * unverified_sectors).  A read whose payload does not match is read again
  * into a private page before anything is reported, as in
@@ -432,10 +433,14 @@ static void verify_digest_written(struct verify_io *io)
 	}
 	verify_digest_whole(dg, io, &first, &last);
 	if (first != head || last != tail + 1) {
+		u64 merged[2];
+		unsigned int n;
+
 		verify_stat_inc(vc, VERIFY_STAT_PARTIAL_BLOCK_WRITES);
-		if (first != head)
+		dm_verify_digest_rmw_written(io, merged, &n);
+		if (first != head && !(n && merged[0] == head))
 			dg->ops->invalidate(dg, head, 1);
-		if (last != tail + 1)
+		if (last != tail + 1 && !(n && merged[n - 1] == tail))
 			dg->ops->invalidate(dg, tail, 1);
 	}
 	if (io->op == VERIFY_OP_WRITE_ZEROES) {

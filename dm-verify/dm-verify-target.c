@@ -301,6 +301,8 @@ static void verify_issue(struct verify_io *io)
 	}
 	if (vc->wc.budget && io->is_write && io->nr_sectors)
 		dm_verify_wcache_prepare(vc, io);
+	if (dm_verify_digest_rmw_wanted(vc, io))
+		dm_verify_digest_rmw_prepare(vc, io);
 	dm_verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
@@ -475,6 +477,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->data_bio = NULL;
 	io->copy_bio = NULL;
 	io->undo = NULL;
+	io->rmw = NULL;
 
 	/*
 	 * Every bio is tracked before its legs are allocated, so a bio that
@@ -485,10 +488,14 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	if ((vc->ref_dev || vc->wc.budget || vc->digest) && io->nr_sectors &&
 	    !dm_verify_track(vc, io, verify_issue_work))
 		return DM_MAPIO_SUBMITTED;
-	/* The write cache reads what a write overwrites: that sleeps. */
+	/*
+	 * The write cache reads what a write overwrites, and digest mode the
+	 * blocks a write covers in part: that sleeps.
+	 */
 	if ((bio->bi_opf & REQ_NOWAIT) ||
 	    (io->is_write && (verify_offload(vc, io) ||
-			      (vc->wc.budget && io->nr_sectors)))) {
+			      (vc->wc.budget && io->nr_sectors) ||
+			      dm_verify_digest_rmw_wanted(vc, io)))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;

@@ -206,6 +206,7 @@ struct verify_io {
 	u64 flush_gen;			/* a flush: what it makes durable */
 	u64 wc_epoch;			/* the same, in the write cache */
 	struct verify_undo *undo;	/* what a write overwrote */
+	struct verify_rmw *rmw;		/* digest mode: blocks written in part */
 	bool tracked;
 	bool waiting;
 	bool is_write;			/* changes content: write, discard, zeroes */
@@ -260,6 +261,13 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_digest_destroy(struct verify_c *vc);
 struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io);
 bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
+
+/* dm-verify-digest-rmw.c */
+bool dm_verify_digest_rmw_wanted(struct verify_c *vc, struct verify_io *io);
+void dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io);
+void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
+				  unsigned int *nr_done);
+void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
