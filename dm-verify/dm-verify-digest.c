@@ -3,12 +3,13 @@
  * dm-verify digest mode: no reference device; the target keeps the xxh64 of
  * every block written through it and checks reads against it.
  *
- * Exactness rests on the rules of dm-verify-inflight.c and on touching a
- * block's digest only for whole blocks.  A digest is read (by a read) or set
- * (by a write) only for blocks the bio covers whole, so any other bio that
- * touches such a block overlaps it and is ordered with it: a read is checked
- * and a write's digests are set before the bio is untracked.  A bio that
- * covers part of a block only makes it unknown, which any order allows.
+ * Exactness rests on the rules of dm-verify-inflight.c.  A read checks only
+ * the blocks it covers whole, so any write that touches such a block
+ * overlaps it and is ordered with it.  A write is tracked by the whole
+ * blocks it touches, so it is ordered with every bio that touches them:
+ * the blocks it covers in part are read and checked before it is issued,
+ * and its digests are set (or the blocks made unknown) before it is
+ * untracked.
  *
  * A write's digests are those of the target's private copy of its payload,
  * the bytes that reached the device, set only when the write succeeded; a

@@ -7,6 +7,11 @@
  * order.  Tracked bios sit in an interval tree keyed by their sector range,
  * numbered in arrival order, so a submission looks only at the bios it
  * overlaps, and a completion with nobody waiting looks at nothing.
+ *
+ * In digest mode a write is tracked by the whole digest blocks it touches:
+ * two writes into different sectors of one block both change its digest
+ * (dm-verify-digest-rmw.c reads the rest of the block), so they must not
+ * run together.
  */
 #include "dm-verify.h"
 
@@ -14,12 +19,12 @@
 
 static inline sector_t verify_io_start(const struct verify_io *io)
 {
-	return io->sector;
+	return io->track_first;
 }
 
 static inline sector_t verify_io_last(const struct verify_io *io)
 {
-	return io->sector + io->nr_sectors - 1;
+	return io->track_last;
 }
 
 INTERVAL_TREE_DEFINE(struct verify_io, rb, sector_t, rb_last,
@@ -68,6 +73,14 @@ bool dm_verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issu
 	bool wait;
 
 	io->tracked = true;
+	io->track_first = io->sector;
+	io->track_last = io->sector + io->nr_sectors - 1;
+	if (vc->digest && io->is_write) {
+		sector_t mask = vc->digest->block_sectors - 1;
+
+		io->track_first &= ~mask;
+		io->track_last |= mask;
+	}
 	spin_lock_irqsave(&vc->lock, flags);
 	io->seq = ++vc->inflight_seq;
 	wait = __verify_blocked(vc, io);

@@ -211,6 +211,8 @@ struct verify_io {
 	bool waiting;
 	bool is_write;			/* changes content: write, discard, zeroes */
 	struct rb_node rb;		/* in verify_c.inflight while tracked */
+	sector_t track_first;		/* the range it is tracked by */
+	sector_t track_last;
 	sector_t rb_last;		/* interval tree: last sector in subtree */
 	u64 seq;			/* arrival order among tracked bios */
 	struct list_head list;		/* on verify_c.delayed */
