@@ -236,7 +236,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 		r = verify_meta_write_sb(dg, true);
 	if (r) {
 		bitmap_fill(meta->dirty, meta->meta_blocks);
-		DMERR("%s: saving digests to %s failed (%d): left unclean, every block will be unknown at the next load",
+		DMERR("%s: saving digests to %s failed (%d): all unknown at the next load",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
 	}
@@ -335,8 +335,10 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		memset(m->known, 0, BITS_TO_LONGS(dg->nr_blocks) * sizeof(long));
 		atomic64_set(&m->nr_known, 0);
 		verify_meta_dirty_all(dg);
-		DMWARN("%s: digests on %s were not saved cleanly (crash or power cut while in use): all %llu blocks unknown, %llu of them had a digest",
-		       verify_meta_name(meta), meta->dev->name, dg->nr_blocks, had);
+		DMWARN("%s: digests on %s %s: all %llu blocks unknown, %llu of them had a digest",
+		       verify_meta_name(meta), meta->dev->name,
+		       "were not saved cleanly (crash or power cut while in use)",
+		       dg->nr_blocks, had);
 		return 0;
 	}
 	for (i = 0; i < dg->nr_blocks; i += VERIFY_META_DIGESTS) {
@@ -507,7 +509,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		}
 	}
 	if (have < meta->meta_blocks * VERIFY_META_SECTORS) {
-		DMERR("%s: metadata device %s has %llu sectors, needs %llu for %llu blocks of %u bytes",
+		DMERR("%s: metadata %s has %llu sectors, needs %llu for %llu blocks of %u bytes",
 		      dm_table_device_name(ti->table), meta->dev->name, have,
 		      meta->meta_blocks * VERIFY_META_SECTORS, dg->nr_blocks,
 		      1U << dg->block_shift);

@@ -37,7 +37,7 @@
 static unsigned int digest_max_mb = 256;
 module_param(digest_max_mb, uint, 0644);
 MODULE_PARM_DESC(digest_max_mb,
-		 "Most kernel memory (MiB) the in-memory digests of one target may take, read at table load (default 256: 8.8 bytes a block)");
+		 "Most kernel memory (MiB) the in-memory digests of one target may take, read at table load (default 256: 8 bytes and a bit a block)");
 
 bool verify_mem_get(struct verify_digest *dg, u64 block, u64 *digest)
 {
@@ -78,8 +78,7 @@ u64 verify_mem_nr_unknown(struct verify_digest *dg)
 	return dg->nr_blocks - atomic64_read(&m->nr_known);
 }
 
-void verify_mem_take_over(struct verify_digest *dg,
-				 struct verify_digest *old)
+void verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old)
 {
 	struct verify_digest_mem *o = old->store;
 	u64 nr = min(dg->nr_blocks, old->nr_blocks);
