@@ -241,6 +241,8 @@ static int verify_meta_commit(struct verify_digest *dg)
 		return r;
 	}
 	meta->open = false;
+	/* The working set is in memory: no second copy in the buffer cache. */
+	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
 	DMDEBUG("%s: %llu metadata blocks saved", verify_meta_name(meta), nr);
 	return 0;
 }
@@ -359,6 +361,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		cond_resched();
 	}
 	atomic64_set(&m->nr_known, had);
+	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
 	DMINFO("%s: %llu of %llu blocks known from %s",
 	       verify_meta_name(meta), had, dg->nr_blocks, meta->dev->name);
 	return 0;
