@@ -344,6 +344,33 @@ void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
 	*szp = sz;
 }
 
+/* Are sectors @start and @end on block boundaries? */
+bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end)
+{
+	sector_t mask = vc->digest->block_sectors - 1;
+
+	return !(start & mask) && !(end & mask);
+}
+
+/*
+ * A sync read [@sector, +@nr_sectors) of the data device into @buf, the
+ * range tracked as a write so that no bio overlaps it: every block it
+ * covers gets the digest of what it holds.
+ */
+void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
+			   unsigned int nr_sectors, const void *buf)
+{
+	struct verify_digest *dg = vc->digest;
+	u32 bsize = 1U << dg->block_shift;
+	u64 block = sector >> (dg->block_shift - SECTOR_SHIFT);
+	u64 off, len = (u64)nr_sectors << SECTOR_SHIFT;
+
+	for (off = 0; off + bsize <= len; off += bsize, block++) {
+		dg->ops->set(dg, block, xxh64(buf + off, bsize, 0));
+		cond_resched();
+	}
+}
+
 /*
  * A write's private copy: the data leg writes it, and its digests are
  * taken from it, so they are of the bytes that reached the device even if

@@ -262,6 +262,9 @@ bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
+bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end);
+void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
+			   unsigned int nr_sectors, const void *buf);
 int dm_verify_digest_resume(struct verify_c *vc);
 void dm_verify_digest_suspend(struct verify_c *vc);
 unsigned int dm_verify_digest_table_words(struct verify_c *vc);
