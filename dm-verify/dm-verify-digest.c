@@ -21,8 +21,9 @@
  * into a private page before anything is reported, as in
  * dm-verify-compare.c: the caller's pages may have changed under the read.
  *
- * Digests live in a store (dm-verify-digest.h); the only one so far is
- * kernel memory, for the table's "-".
+ * Digests live in a store (dm-verify-digest.h): kernel memory, for the
+ * table's "-", or kernel memory saved on a metadata device
+ * (dm-verify-digest-meta.c).
  */
 #include "dm-verify.h"
 
@@ -38,28 +39,21 @@
 static unsigned int digest_max_mb = 256;
 module_param(digest_max_mb, uint, 0644);
 MODULE_PARM_DESC(digest_max_mb,
-		 "Most kernel memory (MiB) the in-memory digests of one target may take, read at table load (default 256: 8.8 bytes a block)");
+		 "Most kernel memory (MiB) the in-memory digests of one target may take, read at table load (default 256: 8 bytes and a bit a block)");
 
-/* The in-memory store: a digest and a "known" bit per block. */
-struct verify_digest_mem {
-	u64 *digests;
-	unsigned long *known;
-	atomic64_t nr_known;
-};
-
-static bool verify_mem_get(struct verify_digest *dg, u64 block, u64 *digest)
+bool dm_verify_mem_get(struct verify_digest *dg, u64 block, u64 *digest)
 {
 	struct verify_digest_mem *m = dg->store;
 
 	if (!test_bit(block, m->known))
 		return false;
-	/* Pairs with the barrier in verify_mem_set(). */
+	/* Pairs with the barrier in dm_verify_mem_set(). */
 	smp_rmb();
 	*digest = READ_ONCE(m->digests[block]);
 	return true;
 }
 
-static void verify_mem_set(struct verify_digest *dg, u64 block, u64 digest)
+void dm_verify_mem_set(struct verify_digest *dg, u64 block, u64 digest)
 {
 	struct verify_digest_mem *m = dg->store;
 
@@ -70,7 +64,7 @@ static void verify_mem_set(struct verify_digest *dg, u64 block, u64 digest)
 		atomic64_inc(&m->nr_known);
 }
 
-static void verify_mem_invalidate(struct verify_digest *dg, u64 block, u64 nr)
+void dm_verify_mem_invalidate(struct verify_digest *dg, u64 block, u64 nr)
 {
 	struct verify_digest_mem *m = dg->store;
 
@@ -79,25 +73,24 @@ static void verify_mem_invalidate(struct verify_digest *dg, u64 block, u64 nr)
 			atomic64_dec(&m->nr_known);
 }
 
-static u64 verify_mem_nr_unknown(struct verify_digest *dg)
+u64 dm_verify_mem_nr_unknown(struct verify_digest *dg)
 {
 	struct verify_digest_mem *m = dg->store;
 
 	return dg->nr_blocks - atomic64_read(&m->nr_known);
 }
 
-static void verify_mem_take_over(struct verify_digest *dg,
-				 struct verify_digest *old)
+void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old)
 {
 	struct verify_digest_mem *o = old->store;
 	u64 nr = min(dg->nr_blocks, old->nr_blocks);
 	unsigned long b;
 
 	for_each_set_bit(b, o->known, nr)
-		verify_mem_set(dg, b, o->digests[b]);
+		dm_verify_mem_set(dg, b, o->digests[b]);
 }
 
-static void verify_mem_destroy(struct verify_digest *dg)
+void dm_verify_mem_destroy(struct verify_digest *dg)
 {
 	struct verify_digest_mem *m = dg->store;
 
@@ -112,15 +105,15 @@ static void verify_mem_destroy(struct verify_digest *dg)
 static const struct verify_digest_store_ops verify_mem_ops = {
 	.name = "-",
 	.sleeps = false,
-	.destroy = verify_mem_destroy,
-	.get = verify_mem_get,
-	.set = verify_mem_set,
-	.invalidate = verify_mem_invalidate,
-	.nr_unknown = verify_mem_nr_unknown,
-	.take_over = verify_mem_take_over,
+	.destroy = dm_verify_mem_destroy,
+	.get = dm_verify_mem_get,
+	.set = dm_verify_mem_set,
+	.invalidate = dm_verify_mem_invalidate,
+	.nr_unknown = dm_verify_mem_nr_unknown,
+	.take_over = dm_verify_mem_take_over,
 };
 
-static int verify_mem_create(struct verify_digest *dg)
+int dm_verify_mem_create(struct verify_digest *dg)
 {
 	u64 longs = BITS_TO_LONGS(dg->nr_blocks);
 	u64 bytes = dg->nr_blocks * sizeof(u64) + longs * sizeof(long);
@@ -136,7 +129,7 @@ static int verify_mem_create(struct verify_digest *dg)
 	m->digests = kvcalloc(dg->nr_blocks, sizeof(u64), GFP_KERNEL);
 	m->known = kvcalloc(longs, sizeof(long), GFP_KERNEL);
 	if (!m->digests || !m->known) {
-		verify_mem_destroy(dg);
+		dm_verify_mem_destroy(dg);
 		return -ENOMEM;
 	}
 	atomic64_set(&m->nr_known, 0);
@@ -165,10 +158,9 @@ int dm_verify_digest_parse(struct dm_target *ti, struct verify_c *vc,
 			return -EINVAL;
 		}
 		(*argc)--;
-		if (strcmp(dm_shift_arg(as), "-")) {
-			ti->error = "Feature digest: a metadata device is not supported yet, use -";
-			return -EINVAL;
-		}
+		arg = dm_shift_arg(as);
+		/* argv outlives the constructor, where the device is opened. */
+		vc->digest_meta_path = strcmp(arg, "-") ? arg : NULL;
 		vc->digest_on = true;
 		return 0;
 	}
@@ -249,7 +241,7 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 	dg->block_sectors = bytes >> SECTOR_SHIFT;
 	dg->nr_blocks = ti->len >> (dg->block_shift - SECTOR_SHIFT);
 	dg->zero_digest = verify_digest_of_zeroes(bytes);
-	r = verify_mem_create(dg);
+	r = dm_verify_mem_create(dg);
 	if (r) {
 		kfree(dg);
 		ti->error = r == -E2BIG ?
@@ -257,7 +249,16 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 			    "Cannot allocate digests";
 		return r == -E2BIG ? -EINVAL : r;
 	}
+	dg->name = dg->ops->name;
 	vc->digest = dg;
+	if (vc->digest_meta_path) {
+		r = dm_verify_digest_meta_create(ti, vc, vc->digest_meta_path);
+		vc->digest_meta_path = NULL;
+		if (r) {
+			dm_verify_digest_destroy(vc);
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -298,13 +299,35 @@ u64 dm_verify_digest_unknown(struct verify_c *vc)
 	return vc->digest ? vc->digest->ops->nr_unknown(vc->digest) : 0;
 }
 
-/* A reload keeps the digests of the same device with the same blocks. */
+/*
+ * A reload keeps the digests of the same device with the same blocks,
+ * whichever store either table has: they describe the data device.
+ */
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_digest *dg = vc->digest, *o = old->digest;
 
-	if (dg && o && dg->ops == o->ops && dg->block_shift == o->block_shift)
+	if (dg && o && dg->block_shift == o->block_shift) {
 		dg->ops->take_over(dg, o);
+		dg->taken_over = true;
+	}
+}
+
+/* Before the target takes I/O: a persistent store opens (and may fail). */
+int dm_verify_digest_resume(struct verify_c *vc)
+{
+	struct verify_digest *dg = vc->digest;
+
+	return dg && dg->ops->resume ? dg->ops->resume(dg) : 0;
+}
+
+/* The target is idle: a persistent store saves what changed. */
+void dm_verify_digest_suspend(struct verify_c *vc)
+{
+	struct verify_digest *dg = vc->digest;
+
+	if (dg && dg->ops->suspend)
+		dg->ops->suspend(dg);
 }
 
 unsigned int dm_verify_digest_table_words(struct verify_c *vc)
@@ -318,9 +341,36 @@ void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
 	unsigned int sz = *szp;
 
 	if (vc->digest)
-		DMEMIT(" digest %s digest_block %u", vc->digest->ops->name,
+		DMEMIT(" digest %s digest_block %u", vc->digest->name,
 		       1U << vc->digest->block_shift);
 	*szp = sz;
+}
+
+/* Are sectors @start and @end on block boundaries? */
+bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end)
+{
+	sector_t mask = vc->digest->block_sectors - 1;
+
+	return !(start & mask) && !(end & mask);
+}
+
+/*
+ * A sync read [@sector, +@nr_sectors) of the data device into @buf, the
+ * range tracked as a write so that no bio overlaps it: every block it
+ * covers gets the digest of what it holds.
+ */
+void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
+			   unsigned int nr_sectors, const void *buf)
+{
+	struct verify_digest *dg = vc->digest;
+	u32 bsize = 1U << dg->block_shift;
+	u64 block = sector >> (dg->block_shift - SECTOR_SHIFT);
+	u64 off, len = (u64)nr_sectors << SECTOR_SHIFT;
+
+	for (off = 0; off + bsize <= len; off += bsize, block++) {
+		dg->ops->set(dg, block, xxh64(buf + off, bsize, 0));
+		cond_resched();
+	}
 }
 
 /*

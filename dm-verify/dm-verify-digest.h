@@ -31,15 +31,47 @@ struct verify_digest_store_ops {
 	u64 (*nr_unknown)(struct verify_digest *dg);
 	/* Copy what @old knows of the blocks both have; @old is idle. */
 	void (*take_over)(struct verify_digest *dg, struct verify_digest *old);
+	/*
+	 * Optional, for a persistent store, in process context with no I/O
+	 * in flight: before the target takes I/O (a failure fails the
+	 * resume), and once it is idle again.
+	 */
+	int (*resume)(struct verify_digest *dg);
+	void (*suspend)(struct verify_digest *dg);
 };
+
+/* The in-memory store: a digest and a "known" bit per block. */
+struct verify_digest_mem {
+	u64 *digests;
+	unsigned long *known;
+	atomic64_t nr_known;
+};
+
+struct verify_digest_meta;
 
 struct verify_digest {
 	const struct verify_digest_store_ops *ops;
-	void *store;			/* the store's own state */
+	const char *name;		/* as in the table: "-" or the device */
+	/* The working set: every store keeps all digests in memory. */
+	struct verify_digest_mem *store;
+	struct verify_digest_meta *meta;	/* NULL: memory only */
+	bool taken_over;		/* a reload handed us the digests */
 	unsigned int block_shift;	/* log2 of the block size in bytes */
 	unsigned int block_sectors;
 	u64 nr_blocks;
 	u64 zero_digest;		/* of a block of zeroes (write zeroes) */
 };
+
+/*
+ * The in-memory store's operations (dm-verify-digest.c), which the
+ * metadata store (dm-verify-digest-meta.c) wraps.
+ */
+int dm_verify_mem_create(struct verify_digest *dg);
+void dm_verify_mem_destroy(struct verify_digest *dg);
+bool dm_verify_mem_get(struct verify_digest *dg, u64 block, u64 *digest);
+void dm_verify_mem_set(struct verify_digest *dg, u64 block, u64 digest);
+void dm_verify_mem_invalidate(struct verify_digest *dg, u64 block, u64 nr);
+u64 dm_verify_mem_nr_unknown(struct verify_digest *dg);
+void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old);
 
 #endif

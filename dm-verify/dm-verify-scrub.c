@@ -344,8 +344,14 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 		DMERR("%s: %s: expected %s", name, what, usage);
 		return -EINVAL;
 	}
-	if (!vc->ref_dev) {
+	/* In digest mode a sync digests the data device: no reference. */
+	if (!vc->ref_dev && !(kind == VERIFY_PASS_SYNC && vc->digest)) {
 		DMERR("%s: %s needs a reference device", name, what);
+		return -EINVAL;
+	}
+	if (vc->digest && !dm_verify_digest_aligned(vc, start, end)) {
+		DMERR("%s: %s: <start> and <end> must be multiples of digest_block",
+		      name, what);
 		return -EINVAL;
 	}
 	if (test_bit(VERIFY_HALTED, &vc->flags) ||

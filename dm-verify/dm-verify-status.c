@@ -158,7 +158,7 @@ void dm_verify_status(struct dm_target *ti, status_type_t type,
 		DMEMIT(",write_cache=%llu", vc->wc.budget >> 20);
 		if (vc->digest)
 			DMEMIT(",digest=%s,digest_block=%u",
-			       vc->digest->ops->name,
+			       vc->digest->name,
 			       1U << vc->digest->block_shift);
 		dm_verify_rules_emit_ima(vc, result, maxlen, &sz);
 		DMEMIT(";");

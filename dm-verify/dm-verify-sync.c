@@ -15,6 +15,11 @@
  * false mismatch, and a later sync completes it.  Regions undefined for
  * other reasons (failed writes, discards) stay undefined: their content may
  * differ at each read, whatever a copy found.
+ *
+ * In digest mode there is no reference: a sync takes the digests of what
+ * the data device holds, which makes every block of its range known (after
+ * an unclean shutdown, say), and trusts that content as a reference-mode
+ * sync does.
  */
 #include "dm-verify.h"
 
@@ -27,7 +32,9 @@ int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
 
 	r = dm_verify_pass_io(client, vc->data_dev, vc->data_start + io->sector,
 			      REQ_OP_READ, buf, io->nr_sectors);
-	if (!r)
+	if (!r && vc->digest)
+		dm_verify_digest_sync(vc, io->sector, io->nr_sectors, buf);
+	else if (!r)
 		r = dm_verify_pass_io(client, vc->ref_dev,
 				      vc->ref_start + io->sector,
 				      REQ_OP_WRITE | REQ_FUA, buf,

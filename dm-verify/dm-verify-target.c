@@ -596,7 +596,7 @@ static int verify_preresume(struct dm_target *ti)
 
 	if (!vc->resumed && (vc->ref_dev || vc->wc.budget || vc->digest))
 		verify_take_over(vc);
-	return 0;
+	return dm_verify_digest_resume(vc);
 }
 
 static void verify_resume(struct dm_target *ti)
@@ -796,7 +796,8 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  *   sync			copy the data leg to the reference from the
  *				first resume on; nothing is compared before
  *				the copy has been there
- *   digest -			no reference: check reads against digests
+ *   digest <meta_dev|->	no reference: check reads against digests,
+ *				kept on <meta_dev> or only in memory
  *   digest_block <bytes>	their block size (default 4096)
  *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
@@ -946,6 +947,8 @@ static void verify_postsuspend(struct dm_target *ti)
 	flush_workqueue(vc->issue_wq);
 	flush_workqueue(vc->done_wq);
 	flush_work(&vc->event_work);
+	/* Idle now: a persistent digest store saves what changed. */
+	dm_verify_digest_suspend(vc);
 }
 
 static int verify_iterate_devices(struct dm_target *ti,

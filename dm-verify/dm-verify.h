@@ -181,6 +181,7 @@ struct verify_c {
 	struct verify_digest *digest;	/* NULL: not in digest mode */
 	bool digest_on;			/* the digest feature was given */
 	u32 digest_block;		/* bytes, as given in the table */
+	const char *digest_meta_path;	/* in the constructor: its device */
 	u32 scrub_rate;			/* MiB/s, 0: no limit; READ_ONCE */
 	bool sync_feature;		/* "sync" in the table */
 	bool sync_at_resume;		/* feature sync: sync all at first resume */
@@ -273,9 +274,18 @@ void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
+bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end);
+void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
+			   unsigned int nr_sectors, const void *buf);
+int dm_verify_digest_resume(struct verify_c *vc);
+void dm_verify_digest_suspend(struct verify_c *vc);
 unsigned int dm_verify_digest_table_words(struct verify_c *vc);
 void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
 				 unsigned int maxlen, unsigned int *szp);
+
+/* dm-verify-digest-meta.c */
+int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
+				 const char *path);
 
 /* dm-verify-target.c */
 void dm_verify_finish(struct verify_io *io, blk_status_t status);

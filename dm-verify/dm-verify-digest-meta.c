@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-verify digest mode: digests saved on a metadata device ("digest
+ * <meta_dev>"), so that verification survives a reload, a removal, a module
+ * unload and a reboot.
+ *
+ * The working set stays the in-memory store of dm-verify-digest.c, with a
+ * bit per metadata block it changed; the device is only written through
+ * dm-bufio while the target is idle.  Layout, in 4 KiB metadata blocks:
+ *
+ *   block 0                 superblock (struct verify_meta_sb)
+ *   blocks 1 ...            digests: 8 bytes per data block, little endian
+ *   then                    known bitmap: a bit per data block, little endian
+ *
+ * Before the first I/O of a resume the superblock's clean flag is cleared
+ * and flushed; once the target is suspended (a reload, a removal) the dirty
+ * blocks are written and flushed, then the superblock with the clean flag.
+ * A superblock still unclean at load means the digests on the device may be
+ * older than the data (a crash or power cut while the target ran): every
+ * block is then unknown, never a false mismatch.  Knowing which blocks were
+ * being written (a write-intent log) would keep the others; not done yet.
+ *
+ * A device whose first 4 KiB are all zero is taken as empty and formatted
+ * at the first resume; one that holds anything else without our magic is
+ * refused and never written.  Nothing is written before the first resume,
+ * so a refused table leaves both devices as they were.
+ */
+#include "dm-verify.h"
+
+#include <linux/crc32c.h>
+#include <linux/dm-bufio.h>
+#include <linux/slab.h>
+
+#define VERIFY_META_BLOCK		4096
+#define VERIFY_META_SECTORS		(VERIFY_META_BLOCK >> SECTOR_SHIFT)
+#define VERIFY_META_DIGESTS		(VERIFY_META_BLOCK / sizeof(__le64))
+#define VERIFY_META_BITS		(VERIFY_META_BLOCK * BITS_PER_BYTE)
+/* "DMVDIGST" as it reads on the device. */
+#define VERIFY_META_MAGIC		0x5453474944564d44ULL
+#define VERIFY_META_VERSION		1
+#define VERIFY_META_CLEAN		BIT(0)
+/* Digest blocks read ahead at a time when loading. */
+#define VERIFY_META_PREFETCH		256
+
+struct verify_meta_sb {
+	__le32 csum;		/* CRC-32C of the rest of the block */
+	__le32 flags;
+	__le64 magic;
+	__le32 version;
+	__le32 block_size;	/* digest_block, bytes */
+	__le64 data_sectors;	/* the target's length */
+	__le64 nr_blocks;
+	__le64 digests_start;	/* in metadata blocks */
+	__le64 known_start;
+	__le64 meta_blocks;	/* all used, the superblock included */
+} __packed;
+
+struct verify_digest_meta {
+	struct dm_target *ti;
+	struct dm_dev *dev;
+	struct dm_bufio_client *bufio;
+	u64 digests_start;
+	u64 known_start;
+	u64 meta_blocks;
+	unsigned long *dirty;	/* metadata blocks the device lacks */
+	u64 *scratch;		/* one bitmap block, in CPU order */
+	bool loaded;		/* the working set is the device's, or newer */
+	bool open;		/* the superblock says unclean */
+};
+
+static const char *verify_meta_name(struct verify_digest_meta *meta)
+{
+	return dm_table_device_name(meta->ti->table);
+}
+
+static u32 verify_meta_csum(const void *block)
+{
+	return ~crc32c(~0U, block + sizeof(__le32),
+		       VERIFY_META_BLOCK - sizeof(__le32));
+}
+
+static void verify_meta_dirty(struct verify_digest_meta *meta, u64 mb)
+{
+	/* Most writes hit blocks already dirty: no atomic then. */
+	if (!test_bit(mb, meta->dirty))
+		set_bit(mb, meta->dirty);
+}
+
+static void verify_meta_set(struct verify_digest *dg, u64 block, u64 digest)
+{
+	struct verify_digest_meta *meta = dg->meta;
+
+	dm_verify_mem_set(dg, block, digest);
+	verify_meta_dirty(meta, meta->digests_start + block / VERIFY_META_DIGESTS);
+	verify_meta_dirty(meta, meta->known_start + block / VERIFY_META_BITS);
+}
+
+static void verify_meta_invalidate(struct verify_digest *dg, u64 block, u64 nr)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	u64 mb, last;
+
+	if (!nr)
+		return;
+	dm_verify_mem_invalidate(dg, block, nr);
+	/* The digests of unknown blocks are never read: only the bitmap. */
+	last = meta->known_start + (block + nr - 1) / VERIFY_META_BITS;
+	for (mb = meta->known_start + block / VERIFY_META_BITS; mb <= last; mb++)
+		verify_meta_dirty(meta, mb);
+}
+
+/* The whole bitmap, and the digests of every known block, to be written. */
+static void verify_meta_dirty_all(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	u64 mb, first;
+
+	for (mb = meta->known_start; mb < meta->meta_blocks; mb++)
+		set_bit(mb, meta->dirty);
+	for (mb = meta->digests_start; mb < meta->known_start; mb++) {
+		first = (mb - meta->digests_start) * VERIFY_META_DIGESTS;
+		if (find_next_bit(dg->store->known,
+				  min_t(u64, dg->nr_blocks, first + VERIFY_META_DIGESTS),
+				  first) < min_t(u64, dg->nr_blocks, first + VERIFY_META_DIGESTS))
+			set_bit(mb, meta->dirty);
+	}
+}
+
+/*
+ * What the old table knew replaces what we loaded.  The same metadata
+ * device, saved cleanly by the old table, already holds exactly that;
+ * anything else (memory only, another device, a failed save) is written
+ * again in full.
+ */
+static void verify_meta_take_over(struct verify_digest *dg,
+				  struct verify_digest *old)
+{
+	struct verify_digest_meta *meta = dg->meta, *o = old->meta;
+
+	dm_verify_mem_take_over(dg, old);
+	meta->loaded = true;
+	if (o && o->dev->bdev == meta->dev->bdev && !o->open &&
+	    old->nr_blocks == dg->nr_blocks)
+		return;
+	verify_meta_dirty_all(dg);
+}
+
+/* Fill metadata block @mb from the working set. */
+static void verify_meta_fill(struct verify_digest *dg, u64 mb, void *p)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_digest_mem *m = dg->store;
+	__le64 *le = p;
+	u64 first, i, n;
+
+	memset(p, 0, VERIFY_META_BLOCK);
+	if (mb >= meta->known_start) {
+		first = (mb - meta->known_start) * VERIFY_META_BITS;
+		n = min_t(u64, dg->nr_blocks - first, VERIFY_META_BITS);
+		bitmap_to_arr64(meta->scratch, m->known + first / BITS_PER_LONG, n);
+		for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
+			le[i] = cpu_to_le64(meta->scratch[i]);
+		return;
+	}
+	first = (mb - meta->digests_start) * VERIFY_META_DIGESTS;
+	n = min_t(u64, dg->nr_blocks - first, VERIFY_META_DIGESTS);
+	for (i = 0; i < n; i++)
+		le[i] = cpu_to_le64(READ_ONCE(m->digests[first + i]));
+}
+
+/* Write the superblock and flush it: it reaches the device before we go on. */
+static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_meta_sb *sb;
+	struct dm_buffer *b;
+	void *p;
+	int r;
+
+	p = dm_bufio_new(meta->bufio, 0, &b);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	memset(p, 0, VERIFY_META_BLOCK);
+	sb = p;
+	sb->flags = cpu_to_le32(clean ? VERIFY_META_CLEAN : 0);
+	sb->magic = cpu_to_le64(VERIFY_META_MAGIC);
+	sb->version = cpu_to_le32(VERIFY_META_VERSION);
+	sb->block_size = cpu_to_le32(1U << dg->block_shift);
+	sb->data_sectors = cpu_to_le64(meta->ti->len);
+	sb->nr_blocks = cpu_to_le64(dg->nr_blocks);
+	sb->digests_start = cpu_to_le64(meta->digests_start);
+	sb->known_start = cpu_to_le64(meta->known_start);
+	sb->meta_blocks = cpu_to_le64(meta->meta_blocks);
+	sb->csum = cpu_to_le32(verify_meta_csum(p));
+	dm_bufio_mark_buffer_dirty(b);
+	dm_bufio_release(b);
+	r = dm_bufio_write_dirty_buffers(meta->bufio);
+	if (!r)
+		r = dm_bufio_issue_flush(meta->bufio);
+	return r;
+}
+
+/*
+ * Save the working set: the dirty blocks, a flush, then the clean flag.
+ * The target is idle.  On failure the superblock stays unclean (the next
+ * load makes every block unknown) and everything is written again next
+ * time.
+ */
+static int verify_meta_commit(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	unsigned long mb;
+	u64 nr = 0;
+	struct dm_buffer *b;
+	void *p;
+	int r = 0;
+
+	for_each_set_bit(mb, meta->dirty, meta->meta_blocks) {
+		clear_bit(mb, meta->dirty);
+		p = dm_bufio_new(meta->bufio, mb, &b);
+		if (IS_ERR(p)) {
+			r = PTR_ERR(p);
+			break;
+		}
+		verify_meta_fill(dg, mb, p);
+		dm_bufio_mark_buffer_dirty(b);
+		dm_bufio_release(b);
+		nr++;
+		cond_resched();
+	}
+	if (!r)
+		r = dm_bufio_write_dirty_buffers(meta->bufio);
+	if (!r)
+		r = dm_bufio_issue_flush(meta->bufio);
+	if (!r)
+		r = verify_meta_write_sb(dg, true);
+	if (r) {
+		bitmap_fill(meta->dirty, meta->meta_blocks);
+		DMERR("%s: saving digests to %s failed (%d): all unknown at the next load",
+		      verify_meta_name(meta), meta->dev->name, r);
+		return r;
+	}
+	meta->open = false;
+	/* The working set is in memory: no second copy in the buffer cache. */
+	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
+	DMDEBUG("%s: %llu metadata blocks saved", verify_meta_name(meta), nr);
+	return 0;
+}
+
+/*
+ * Read and check the superblock.  *@fresh: the block is all zero (an empty
+ * device); else *@clean says whether the digests were saved cleanly.
+ * @err gets the table error.
+ */
+static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
+				bool *clean, char **err)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	const char *name = verify_meta_name(meta);
+	struct verify_meta_sb *sb;
+	struct dm_buffer *b;
+	void *p;
+	int r = -EINVAL;
+
+	*fresh = false;
+	*clean = false;
+	/* Another table may have written it since we read it. */
+	dm_bufio_forget(meta->bufio, 0);
+	p = dm_bufio_read(meta->bufio, 0, &b);
+	if (IS_ERR(p)) {
+		*err = "Cannot read the metadata superblock";
+		return PTR_ERR(p);
+	}
+	sb = p;
+	if (!memchr_inv(p, 0, VERIFY_META_BLOCK)) {
+		*fresh = true;
+		r = 0;
+	} else if (le64_to_cpu(sb->magic) != VERIFY_META_MAGIC) {
+		*err = "Metadata device is neither a digest store nor zeroed: not overwritten";
+	} else if (le32_to_cpu(sb->csum) != verify_meta_csum(p)) {
+		*err = "Metadata superblock checksum mismatch";
+	} else if (le32_to_cpu(sb->version) != VERIFY_META_VERSION) {
+		DMERR("%s: metadata version %u, this module reads version %u",
+		      name, le32_to_cpu(sb->version), VERIFY_META_VERSION);
+		*err = "Unsupported metadata version";
+	} else if (le32_to_cpu(sb->block_size) != 1U << dg->block_shift) {
+		DMERR("%s: metadata records digest_block %u, the table has %u",
+		      name, le32_to_cpu(sb->block_size), 1U << dg->block_shift);
+		*err = "Metadata records another digest_block";
+	} else if (le64_to_cpu(sb->data_sectors) != meta->ti->len) {
+		DMERR("%s: metadata records %llu data sectors, the table has %llu",
+		      name, le64_to_cpu(sb->data_sectors),
+		      (unsigned long long)meta->ti->len);
+		*err = "Metadata records another data size";
+	} else if (le64_to_cpu(sb->nr_blocks) != dg->nr_blocks ||
+		   le64_to_cpu(sb->digests_start) != meta->digests_start ||
+		   le64_to_cpu(sb->known_start) != meta->known_start ||
+		   le64_to_cpu(sb->meta_blocks) != meta->meta_blocks) {
+		*err = "Metadata layout is inconsistent";
+	} else {
+		*clean = le32_to_cpu(sb->flags) & VERIFY_META_CLEAN;
+		r = 0;
+	}
+	dm_bufio_release(b);
+	return r;
+}
+
+/*
+ * Load the known bitmap, and the digests of the known blocks when the
+ * device was saved cleanly; else every block is unknown.
+ */
+static int verify_meta_load(struct verify_digest *dg, bool clean)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_digest_mem *m = dg->store;
+	u64 j, i, k, first, n, end, had = 0;
+	struct dm_buffer *b;
+	__le64 *le;
+
+	dm_bufio_prefetch(meta->bufio, meta->known_start,
+			  meta->meta_blocks - meta->known_start);
+	for (j = 0; j < meta->meta_blocks - meta->known_start; j++) {
+		first = j * VERIFY_META_BITS;
+		n = min_t(u64, dg->nr_blocks - first, VERIFY_META_BITS);
+		le = dm_bufio_read(meta->bufio, meta->known_start + j, &b);
+		if (IS_ERR(le))
+			return PTR_ERR(le);
+		for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
+			meta->scratch[i] = le64_to_cpu(le[i]);
+		dm_bufio_release(b);
+		bitmap_from_arr64(m->known + first / BITS_PER_LONG,
+				  meta->scratch, n);
+		had += bitmap_weight(m->known + first / BITS_PER_LONG, n);
+		cond_resched();
+	}
+	if (!clean) {
+		memset(m->known, 0, BITS_TO_LONGS(dg->nr_blocks) * sizeof(long));
+		atomic64_set(&m->nr_known, 0);
+		verify_meta_dirty_all(dg);
+		DMWARN("%s: digests on %s %s: all %llu blocks unknown, %llu of them had a digest",
+		       verify_meta_name(meta), meta->dev->name,
+		       "were not saved cleanly (crash or power cut while in use)",
+		       dg->nr_blocks, had);
+		return 0;
+	}
+	for (i = 0; i < dg->nr_blocks; i += VERIFY_META_DIGESTS) {
+		end = min_t(u64, dg->nr_blocks, i + VERIFY_META_DIGESTS);
+		if (find_next_bit(m->known, end, i) >= end)
+			continue;
+		k = meta->digests_start + i / VERIFY_META_DIGESTS;
+		if (!((i / VERIFY_META_DIGESTS) % VERIFY_META_PREFETCH))
+			dm_bufio_prefetch(meta->bufio, k,
+					  min_t(u64, VERIFY_META_PREFETCH,
+						meta->known_start - k));
+		le = dm_bufio_read(meta->bufio, k, &b);
+		if (IS_ERR(le))
+			return PTR_ERR(le);
+		for (k = i; k < end; k++)
+			m->digests[k] = le64_to_cpu(le[k - i]);
+		dm_bufio_release(b);
+		cond_resched();
+	}
+	atomic64_set(&m->nr_known, had);
+	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
+	DMINFO("%s: %llu of %llu blocks known from %s",
+	       verify_meta_name(meta), had, dg->nr_blocks, meta->dev->name);
+	return 0;
+}
+
+/*
+ * Before the target takes I/O: load the device (unless a reload handed us
+ * the digests), then mark it unclean, durably, so that a crash from here
+ * on is seen at the next load.
+ */
+static int verify_meta_resume(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	char *err = NULL;
+	bool fresh = false, clean;
+	int r;
+
+	if (meta->open)
+		return 0;
+	if (!meta->loaded) {
+		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
+		if (!r && fresh)
+			verify_meta_dirty_all(dg);
+		else if (!r)
+			r = verify_meta_load(dg, clean);
+		if (r) {
+			DMERR("%s: cannot load digests from %s (%d)%s%s",
+			      verify_meta_name(meta), meta->dev->name, r,
+			      err ? ": " : "", err ?: "");
+			return r;
+		}
+		meta->loaded = true;
+	}
+	r = verify_meta_write_sb(dg, false);
+	if (r) {
+		DMERR("%s: cannot mark digests on %s in use (%d)",
+		      verify_meta_name(meta), meta->dev->name, r);
+		return r;
+	}
+	meta->open = true;
+	return 0;
+}
+
+static void verify_meta_suspend(struct verify_digest *dg)
+{
+	if (dg->meta->open)
+		verify_meta_commit(dg);
+}
+
+/*
+ * Never writes: dm suspends a table, which saves it, before destroying it;
+ * one still open failed to save and stays unclean on the device.
+ */
+static void verify_meta_destroy(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+
+	if (meta) {
+		if (meta->bufio)
+			dm_bufio_client_destroy(meta->bufio);
+		if (meta->dev)
+			dm_put_device(meta->ti, meta->dev);
+		kvfree(meta->dirty);
+		kfree(meta->scratch);
+		kfree(meta);
+		dg->meta = NULL;
+	}
+	dm_verify_mem_destroy(dg);
+}
+
+static const struct verify_digest_store_ops verify_meta_ops = {
+	.name = "meta",
+	.sleeps = false,
+	.destroy = verify_meta_destroy,
+	.get = dm_verify_mem_get,
+	.set = verify_meta_set,
+	.invalidate = verify_meta_invalidate,
+	.nr_unknown = dm_verify_mem_nr_unknown,
+	.take_over = verify_meta_take_over,
+	.resume = verify_meta_resume,
+	.suspend = verify_meta_suspend,
+};
+
+/*
+ * Open the metadata device at @path for @vc's digests (in memory already)
+ * and check what it holds.  Reads only.
+ */
+int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
+				 const char *path)
+{
+	struct verify_digest *dg = vc->digest;
+	struct verify_digest_meta *meta;
+	char *err = NULL;
+	bool fresh = false, clean;
+	u64 have;
+	int r;
+
+	meta = kzalloc(sizeof(*meta), GFP_KERNEL);
+	if (!meta) {
+		ti->error = "Cannot allocate digests";
+		return -ENOMEM;
+	}
+	meta->ti = ti;
+	dg->meta = meta;
+	dg->ops = &verify_meta_ops;
+	meta->digests_start = 1;
+	meta->known_start = meta->digests_start +
+			    DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_DIGESTS);
+	meta->meta_blocks = meta->known_start +
+			    DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
+
+	r = dm_get_device(ti, path, dm_table_get_mode(ti->table), &meta->dev);
+	if (r) {
+		ti->error = "Metadata device lookup failed";
+		return r;
+	}
+	dg->name = meta->dev->name;
+	if (meta->dev->bdev == verify_data_bdev(vc)) {
+		ti->error = "Metadata device is the data device";
+		return -EINVAL;
+	}
+	if (bdev_logical_block_size(meta->dev->bdev) > VERIFY_META_BLOCK) {
+		ti->error = "Metadata device's logical block size is above 4096";
+		return -EINVAL;
+	}
+	meta->dirty = kvcalloc(BITS_TO_LONGS(meta->meta_blocks), sizeof(long),
+			       GFP_KERNEL);
+	meta->scratch = kmalloc(VERIFY_META_BLOCK, GFP_KERNEL);
+	if (!meta->dirty || !meta->scratch) {
+		ti->error = "Cannot allocate digests";
+		return -ENOMEM;
+	}
+	meta->bufio = dm_bufio_client_create(meta->dev->bdev, VERIFY_META_BLOCK,
+					     1, 0, NULL, NULL, 0);
+	if (IS_ERR(meta->bufio)) {
+		r = PTR_ERR(meta->bufio);
+		meta->bufio = NULL;
+		ti->error = "Cannot create the metadata buffer cache";
+		return r;
+	}
+	/* What the superblock records says more than the size: first. */
+	have = bdev_nr_sectors(meta->dev->bdev);
+	if (have >= VERIFY_META_SECTORS) {
+		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
+		if (r) {
+			ti->error = err;
+			return r;
+		}
+	}
+	if (have < meta->meta_blocks * VERIFY_META_SECTORS) {
+		DMERR("%s: metadata %s has %llu sectors, needs %llu for %llu blocks of %u bytes",
+		      dm_table_device_name(ti->table), meta->dev->name, have,
+		      meta->meta_blocks * VERIFY_META_SECTORS, dg->nr_blocks,
+		      1U << dg->block_shift);
+		ti->error = "Metadata device too small";
+		return -EINVAL;
+	}
+	if (fresh)
+		DMINFO("%s: metadata device %s is zeroed: formatted at the first resume",
+		       dm_table_device_name(ti->table), meta->dev->name);
+	return 0;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read or change the superblock of a digest-mode metadata device.
+
+  show DEV               print "magic M version V clean C csum ok|bad"
+  set DEV FIELD VALUE    set a 32-bit field (flags, version, block_size)
+                         and write a valid checksum, as a newer or older
+                         tool would; the block is read and written whole
+                         with O_DIRECT
+
+Layout (dm-verify-digest-meta.c): le32 csum, le32 flags, 8-byte magic,
+le32 version, le32 block_size, ...; the checksum is the CRC-32C of bytes
+4-4095 of the first 4 KiB.
+"""
+import mmap
+import os
+import struct
+import sys
+
+BLOCK = 4096
+FIELDS = {"flags": 4, "version": 16, "block_size": 20}
+
+
+def crc32c(data):
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def io(dev, data=None):
+    buf = mmap.mmap(-1, BLOCK)
+    fd = os.open(dev, (os.O_RDWR if data else os.O_RDONLY) | os.O_DIRECT)
+    try:
+        if data:
+            buf.write(data)
+            os.pwritev(fd, [buf], 0)
+            return None
+        os.preadv(fd, [buf], 0)
+        return bytes(buf)
+    finally:
+        os.close(fd)
+
+
+def main():
+    cmd, dev = sys.argv[1], sys.argv[2]
+    blk = bytearray(io(dev))
+    if cmd == "show":
+        csum, flags = struct.unpack_from("<II", blk, 0)
+        version = struct.unpack_from("<I", blk, 16)[0]
+        magic = blk[8:16].decode("ascii", "replace")
+        ok = "ok" if csum == crc32c(blk[4:]) else "bad"
+        print(f"magic {magic} version {version} clean {flags & 1} csum {ok}")
+    elif cmd == "set":
+        struct.pack_into("<I", blk, FIELDS[sys.argv[3]], int(sys.argv[4], 0))
+        struct.pack_into("<I", blk, 0, crc32c(blk[4:]))
+        io(dev, bytes(blk))
+    else:
+        sys.exit(f"unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    main()
