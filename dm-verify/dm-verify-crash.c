@@ -248,16 +248,17 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 
 	list_for_each_entry(io, ios, list) {
 		u = io->undo;
-		if (u && u->read_failed) {
+		if (u && !u->read_failed) {
+			bytes += (u64)u->nr_pages << PAGE_SHIFT;
+			continue;
+		}
+		if (u) {
 			for (i = 0; i < u->nr_pages; i++)
 				__free_page(u->pages[i]);
 			kfree(u);
-			io->undo = u = NULL;
+			io->undo = NULL;
 		}
-		if (u)
-			bytes += (u64)u->nr_pages << PAGE_SHIFT;
-		else
-			written_back++;
+		written_back++;
 	}
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->bytes += bytes;
