@@ -567,12 +567,14 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	 * copy; a large one keeps its own work item, so that several copy on
 	 * different CPUs at once.
 	 */
-	if (verify_wc_write(vc, io) && !verify_offload(vc, io)) {
+	if (verify_wc_write(vc, io) &&
+	    io->bio->bi_iter.bi_size <= READ_ONCE(inline_issue_max)) {
 		verify_wc_batch_add(vc, io);
 		return DM_MAPIO_SUBMITTED;
 	}
 	if ((bio->bi_opf & REQ_NOWAIT) ||
-	    (io->is_write && verify_offload(vc, io))) {
+	    (io->is_write && (verify_offload(vc, io) ||
+			      verify_wc_write(vc, io)))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
 		return DM_MAPIO_SUBMITTED;
