@@ -12,6 +12,14 @@
  * may do at any time).  A FUA write is durable at once; its record keeps
  * only its range, which a crash needs (see verify_crash_undo()).
  *
+ * The copies are read in batches: writes that arrive while the worker is
+ * busy wait on verify_c.wc_batch, and the worker reads all their copies at
+ * once and waits for them together before any of their legs is issued.
+ * One wakeup then serves many writes, which is what small writes cost
+ * (above all under TCG, where a wakeup is slow).  A write in a batch is
+ * tracked (dm-verify-inflight.c), so no overlapping write runs between its
+ * copy and its legs: the copy is exactly what it overwrites.
+ *
  * A crash fails every bio from then on, waits for those in flight, and
  * undoes a seeded choice of the volatile writes on both legs, so that each
  * sector ends holding the latest write kept, or its durable content.
@@ -20,6 +28,8 @@
  */
 #include "dm-verify.h"
 
+#include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
 
@@ -29,8 +39,16 @@ struct verify_undo {
 	unsigned int nr_sectors;
 	unsigned int nr_pages;		/* 0 once durable: no content kept */
 	u64 epoch;			/* verify_wcache.epoch at completion */
+	struct verify_copy_wait *wait;	/* while its copy is read */
+	bool read_failed;
 	bool lost;			/* a crash's choice */
 	struct page *pages[];
+};
+
+/* The copies of one batch: their reads in flight, plus one. */
+struct verify_copy_wait {
+	atomic_t pending;
+	struct completion done;
 };
 
 static void verify_undo_drop_pages(struct verify_wcache *wc,
@@ -68,31 +86,49 @@ void dm_verify_wcache_destroy(struct verify_c *vc)
 }
 
 /*
- * Read or write @nr sectors of @u's content, from sector @from of it, at
- * @sector of @bdev.  Sleeps.
+ * One bio for @u's content from byte *@off of it, as much of the *@left
+ * bytes as fits, at *@sector of @bdev; advances all three.  Sized to what
+ * it carries, so a small copy uses the bio's inline vectors.  A caller
+ * submits it before allocating the next one from the same bio_set.
  */
-static int verify_undo_io(struct block_device *bdev, blk_opf_t opf,
-			  sector_t sector, struct verify_undo *u,
-			  sector_t from, sector_t nr)
+static struct bio *verify_undo_bio(struct block_device *bdev, blk_opf_t opf,
+				   sector_t *sector, struct verify_undo *u,
+				   u64 *off, u64 *left)
+{
+	unsigned int len, po, vecs;
+	struct bio *bio;
+
+	vecs = min_t(u64, DIV_ROUND_UP_ULL(offset_in_page(*off) + *left,
+					   PAGE_SIZE), BIO_MAX_VECS);
+	bio = bio_alloc(bdev, vecs, opf, GFP_NOIO);
+	bio->bi_iter.bi_sector = *sector;
+	while (*left) {
+		po = offset_in_page(*off);
+		len = min_t(u64, *left, PAGE_SIZE - po);
+		if (bio_add_page(bio, u->pages[*off >> PAGE_SHIFT], len,
+				 po) != len)
+			break;
+		*off += len;
+		*left -= len;
+	}
+	*sector += bio_sectors(bio);
+	return bio;
+}
+
+/*
+ * Write @nr sectors of @u's content, from sector @from of it, at @sector
+ * of @bdev.  Sleeps.
+ */
+static int verify_undo_write(struct block_device *bdev, sector_t sector,
+			     struct verify_undo *u, sector_t from, sector_t nr)
 {
 	u64 off = (u64)from << SECTOR_SHIFT, left = (u64)nr << SECTOR_SHIFT;
-	unsigned int len, po;
 	struct bio *bio;
 	int r = 0;
 
 	while (left && !r) {
-		bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_NOIO);
-		bio->bi_iter.bi_sector = sector;
-		while (left) {
-			po = offset_in_page(off);
-			len = min_t(u64, left, PAGE_SIZE - po);
-			if (bio_add_page(bio, u->pages[off >> PAGE_SHIFT], len,
-					 po) != len)
-				break;
-			off += len;
-			left -= len;
-		}
-		sector += bio_sectors(bio);
+		bio = verify_undo_bio(bdev, REQ_OP_WRITE, &sector, u, &off,
+				      &left);
 		r = submit_bio_wait(bio);
 		bio_put(bio);
 	}
@@ -112,29 +148,42 @@ static void verify_wcache_write_back(struct verify_wcache *wc)
 	}
 }
 
-/*
- * Before a write is issued (on the workqueue: this sleeps), save what it
- * overwrites.  A write larger than the whole cache, or whose old content
- * cannot be read or stored, is written back at once: a crash keeps it, as
- * a real cache may.
- */
-void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
+/* Completion of a copy's read: never sleeps. */
+static void verify_undo_read_endio(struct bio *bio)
 {
-	struct verify_wcache *wc = &vc->wc;
-	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
+	struct verify_undo *u = bio->bi_private;
+	struct verify_copy_wait *w = u->wait;
+
+	if (bio->bi_status)
+		WRITE_ONCE(u->read_failed, true);
+	bio_put(bio);
+	if (atomic_dec_and_test(&w->pending))
+		complete(&w->done);
+}
+
+/*
+ * Allocate the record of what @io overwrites and submit its reads, counted
+ * in @w.  Returns NULL when none is kept: a write larger than the whole
+ * cache, or one whose copy cannot be allocated, is written back at once
+ * (a crash keeps it, as a real cache may).
+ */
+static struct verify_undo *verify_undo_read(struct verify_c *vc,
+					    struct verify_io *io,
+					    struct verify_copy_wait *w)
+{
+	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT, off = 0, left = size;
 	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
 	struct block_device *bdev;
 	struct verify_undo *u;
-	unsigned long flags;
+	struct bio *bio;
 	sector_t sector;
 
-	io->undo = NULL;
-	if (size > wc->budget)
-		goto written_back;
+	if (size > vc->wc.budget)
+		return NULL;
 	/* A large discard's page array may be more than kmalloc gives. */
 	u = kmalloc(struct_size(u, pages, n), GFP_NOIO | __GFP_NOWARN);
 	if (!u)
-		goto written_back;
+		return NULL;
 	u->sector = io->sector;
 	u->nr_sectors = io->nr_sectors;
 	for (i = 0; i < n; i++) {
@@ -143,8 +192,12 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 			break;
 	}
 	u->nr_pages = i;
-	if (i < n)
-		goto free;
+	if (i < n) {
+		while (i--)
+			__free_page(u->pages[i]);
+		kfree(u);
+		return NULL;
+	}
 	if (vc->ref_dev) {
 		bdev = vc->ref_dev->bdev;
 		sector = vc->ref_start + io->sector;
@@ -152,22 +205,65 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io)
 		bdev = verify_data_bdev(vc);
 		sector = vc->data_start + io->sector;
 	}
-	if (verify_undo_io(bdev, REQ_OP_READ, sector, u, 0, io->nr_sectors))
-		goto free;
-	spin_lock_irqsave(&vc->lock, flags);
-	wc->bytes += (u64)n << PAGE_SHIFT;
-	verify_wcache_write_back(wc);
-	spin_unlock_irqrestore(&vc->lock, flags);
-	io->undo = u;
-	return;
+	u->wait = w;
+	u->read_failed = false;
+	while (left) {
+		bio = verify_undo_bio(bdev, REQ_OP_READ, &sector, u, &off,
+				      &left);
+		bio->bi_end_io = verify_undo_read_endio;
+		bio->bi_private = u;
+		atomic_inc(&w->pending);
+		submit_bio_noacct(bio);
+	}
+	return u;
+}
 
-free:
-	for (i = 0; i < u->nr_pages; i++)
-		__free_page(u->pages[i]);
-	kfree(u);
-written_back:
+/*
+ * Before the writes on @ios (linked by verify_io.list) are issued, save
+ * what each overwrites; on the workqueue: this sleeps.  Every read is
+ * submitted before the first is waited for, and all complete before this
+ * returns, so no write reaches a leg before its copy is read.  A write
+ * whose copy cannot be read is written back at once, like one whose copy
+ * cannot be allocated.
+ */
+void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
+{
+	struct verify_wcache *wc = &vc->wc;
+	struct verify_copy_wait w;
+	struct verify_undo *u;
+	struct verify_io *io;
+	struct blk_plug plug;
+	unsigned long flags;
+	unsigned int i;
+	u64 bytes = 0, written_back = 0;
+
+	atomic_set(&w.pending, 1);
+	init_completion(&w.done);
+	blk_start_plug(&plug);
+	list_for_each_entry(io, ios, list)
+		io->undo = verify_undo_read(vc, io, &w);
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&w.pending))
+		wait_for_completion_io(&w.done);
+
+	list_for_each_entry(io, ios, list) {
+		u = io->undo;
+		if (u && !u->read_failed) {
+			bytes += (u64)u->nr_pages << PAGE_SHIFT;
+			continue;
+		}
+		if (u) {
+			for (i = 0; i < u->nr_pages; i++)
+				__free_page(u->pages[i]);
+			kfree(u);
+			io->undo = NULL;
+		}
+		written_back++;
+	}
 	spin_lock_irqsave(&vc->lock, flags);
-	wc->written_back++;
+	wc->bytes += bytes;
+	wc->written_back += written_back;
+	verify_wcache_write_back(wc);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -246,11 +342,11 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	unsigned long flags;
 	int r;
 
-	r = verify_undo_io(verify_data_bdev(vc), REQ_OP_WRITE,
-			   vc->data_start + at, u, from, nr);
+	r = verify_undo_write(verify_data_bdev(vc), vc->data_start + at, u,
+			      from, nr);
 	if (!r && vc->ref_dev)
-		r = verify_undo_io(vc->ref_dev->bdev, REQ_OP_WRITE,
-				   vc->ref_start + at, u, from, nr);
+		r = verify_undo_write(vc->ref_dev->bdev, vc->ref_start + at, u,
+				      from, nr);
 	if (r && vc->ref_dev) {
 		spin_lock_irqsave(&vc->lock, flags);
 		dm_verify_extents_add(&vc->unverified, at, at + nr);

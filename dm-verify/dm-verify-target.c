@@ -17,6 +17,7 @@
  */
 #include "dm-verify.h"
 
+#include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -285,24 +286,33 @@ static bool verify_offload(struct verify_c *vc, struct verify_io *io)
 	       io->bio->bi_iter.bi_size > READ_ONCE(inline_issue_max);
 }
 
-static void verify_issue(struct verify_io *io)
+static bool verify_stopped(struct verify_c *vc)
+{
+	return unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
+			test_bit(VERIFY_CRASHED, &vc->flags));
+}
+
+/* Halted or crashed while waiting its turn: no legs were allocated. */
+static void verify_fail_unissued(struct verify_io *io)
+{
+	dm_verify_untrack(io->vc, io);
+	verify_endio_io(io, BLK_STS_IOERR);
+}
+
+/* Does @io change content under an emulated write cache, which copies it first? */
+static bool verify_wc_write(struct verify_c *vc, struct verify_io *io)
+{
+	return vc->wc.budget && io->is_write && io->nr_sectors;
+}
+
+/* Allocate and submit @io's legs; a write cache's copy is taken already. */
+static void verify_issue_legs(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 	struct bio *legs[2];
 	bool offload_ref;
 	int i;
 
-	/* Halted or crashed while waiting its turn: no legs were allocated. */
-	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
-		     test_bit(VERIFY_CRASHED, &vc->flags))) {
-		dm_verify_untrack(vc, io);
-		verify_endio_io(io, BLK_STS_IOERR);
-		return;
-	}
-	if (vc->wc.budget && io->is_write && io->nr_sectors)
-		dm_verify_wcache_prepare(vc, io);
-	if (dm_verify_digest_rmw_wanted(vc, io))
-		dm_verify_digest_rmw_prepare(vc, io);
 	dm_verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
@@ -325,6 +335,72 @@ static void verify_issue(struct verify_io *io)
 	}
 	if (atomic_dec_and_test(&io->pending))
 		verify_legs_done(io);
+}
+
+static void verify_issue(struct verify_io *io)
+{
+	struct verify_c *vc = io->vc;
+	LIST_HEAD(one);
+
+	if (verify_stopped(vc)) {
+		verify_fail_unissued(io);
+		return;
+	}
+	if (verify_wc_write(vc, io)) {
+		list_add(&io->list, &one);
+		dm_verify_wcache_prepare(vc, &one);
+		list_del(&io->list);
+	}
+	if (dm_verify_digest_rmw_wanted(vc, io))
+		dm_verify_digest_rmw_prepare(vc, io);
+	verify_issue_legs(io);
+}
+
+/*
+ * The writes queued on wc_batch since the last run: their copies are read
+ * together (dm_verify_wcache_prepare()), then their legs issued.
+ */
+static void verify_wc_batch_work(struct work_struct *work)
+{
+	struct verify_c *vc = container_of(work, struct verify_c, wc_batch_work);
+	struct verify_io *io, *tmp;
+	struct blk_plug plug;
+	unsigned long flags;
+	LIST_HEAD(ios);
+
+	spin_lock_irqsave(&vc->wc_batch_lock, flags);
+	list_splice_init(&vc->wc_batch, &ios);
+	spin_unlock_irqrestore(&vc->wc_batch_lock, flags);
+
+	if (verify_stopped(vc)) {
+		list_for_each_entry_safe(io, tmp, &ios, list) {
+			list_del(&io->list);
+			verify_fail_unissued(io);
+		}
+		return;
+	}
+	if (list_empty(&ios))
+		return;
+	dm_verify_wcache_prepare(vc, &ios);
+	blk_start_plug(&plug);
+	/* Off the list first: a completion may reuse io->list, or free @io. */
+	list_for_each_entry_safe(io, tmp, &ios, list) {
+		list_del(&io->list);
+		verify_issue_legs(io);
+	}
+	blk_finish_plug(&plug);
+}
+
+/* Queue a small write-cache write for the next batch; any context. */
+static void verify_wc_batch_add(struct verify_c *vc, struct verify_io *io)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->wc_batch_lock, flags);
+	list_add_tail(&io->list, &vc->wc_batch);
+	spin_unlock_irqrestore(&vc->wc_batch_lock, flags);
+	/* A run pending already takes @io: it splices the list when it starts. */
+	queue_work(vc->issue_wq, &vc->wc_batch_work);
 }
 
 static unsigned int verify_op_class(struct bio *bio)
@@ -490,11 +566,19 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_SUBMITTED;
 	/*
 	 * The write cache reads what a write overwrites, and digest mode the
-	 * blocks a write covers in part: that sleeps.
+	 * blocks a write covers in part: that sleeps.  Small
+	 * writes go to the batch, as a wakeup each would cost more than their
+	 * copy; a large one keeps its own work item, so that several copy on
+	 * different CPUs at once.
 	 */
+	if (verify_wc_write(vc, io) &&
+	    io->bio->bi_iter.bi_size <= READ_ONCE(inline_issue_max)) {
+		verify_wc_batch_add(vc, io);
+		return DM_MAPIO_SUBMITTED;
+	}
 	if ((bio->bi_opf & REQ_NOWAIT) ||
 	    (io->is_write && (verify_offload(vc, io) ||
-			      (vc->wc.budget && io->nr_sectors) ||
+			      verify_wc_write(vc, io) ||
 			      dm_verify_digest_rmw_wanted(vc, io)))) {
 		INIT_WORK(&io->work.work, verify_issue_work);
 		queue_work(vc->issue_wq, &io->work.work);
@@ -829,6 +913,9 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dm_verify_wcache_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
 	INIT_WORK(&vc->crash_work, dm_verify_crash_work);
+	spin_lock_init(&vc->wc_batch_lock);
+	INIT_LIST_HEAD(&vc->wc_batch);
+	INIT_WORK(&vc->wc_batch_work, verify_wc_batch_work);
 	INIT_LIST_HEAD(&vc->instance);
 
 	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);

@@ -141,6 +141,14 @@ struct verify_c {
 	struct work_struct event_work;
 
 	/*
+	 * Small writes under write_cache wait here for their copy, so that
+	 * one run of @wc_batch_work copies many (see dm-verify-crash.c).
+	 */
+	spinlock_t wc_batch_lock;	/* guards @wc_batch */
+	struct list_head wc_batch;	/* verify_io.list, in arrival order */
+	struct work_struct wc_batch_work;
+
+	/*
 	 * @lock guards @inflight (every tracked bio, running or waiting for
 	 * an overlapping one; see dm-verify-inflight.c), @inflight_seq,
 	 * @nr_waiting, @delayed, @unverified, @unsynced and @log.
@@ -216,7 +224,7 @@ struct verify_io {
 	sector_t track_last;
 	sector_t rb_last;		/* interval tree: last sector in subtree */
 	u64 seq;			/* arrival order among tracked bios */
-	struct list_head list;		/* on verify_c.delayed */
+	struct list_head list;		/* on verify_c.delayed or wc_batch */
 	struct verify_fault fault;
 	struct delayed_work work;	/* issue, compare or delayed completion */
 };
@@ -322,7 +330,7 @@ void dm_verify_sync_resume(struct verify_c *vc);
 /* dm-verify-crash.c */
 void dm_verify_wcache_init(struct verify_c *vc);
 void dm_verify_wcache_destroy(struct verify_c *vc);
-void dm_verify_wcache_prepare(struct verify_c *vc, struct verify_io *io);
+void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios);
 void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_wcache_flush_issue(struct verify_c *vc);
 void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
