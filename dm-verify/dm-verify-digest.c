@@ -119,8 +119,10 @@ int dm_verify_mem_create(struct verify_digest *dg)
 	u64 bytes = dg->nr_blocks * sizeof(u64) + longs * sizeof(long);
 	struct verify_digest_mem *m;
 
-	if (bytes > (u64)READ_ONCE(digest_max_mb) << 20 ||
-	    dg->nr_blocks > ULONG_MAX / sizeof(u64))
+	/* kvmalloc() warns and fails above INT_MAX bytes. */
+	if (dg->nr_blocks > INT_MAX / sizeof(u64))
+		return -EFBIG;
+	if (bytes > (u64)READ_ONCE(digest_max_mb) << 20)
 		return -E2BIG;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -244,10 +246,13 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 	r = dm_verify_mem_create(dg);
 	if (r) {
 		kfree(dg);
-		ti->error = r == -E2BIG ?
-			    "In-memory digests would exceed the digest_max_mb module parameter" :
-			    "Cannot allocate digests";
-		return r == -E2BIG ? -EINVAL : r;
+		if (r == -EFBIG)
+			ti->error = "In-memory digests would exceed 2 GiB: use a larger digest_block";
+		else if (r == -E2BIG)
+			ti->error = "In-memory digests would exceed the digest_max_mb module parameter";
+		else
+			ti->error = "Cannot allocate digests";
+		return r == -E2BIG || r == -EFBIG ? -EINVAL : r;
 	}
 	dg->name = dg->ops->name;
 	vc->digest = dg;
