@@ -199,6 +199,21 @@ static u64 verify_digest_of_zeroes(u32 bytes)
 	return xxh64_digest(&st);
 }
 
+static int verify_digest_refused(struct dm_target *ti, int r)
+{
+	switch (r) {
+	case -EFBIG:
+		ti->error = "In-memory digests would exceed 2 GiB: use a larger digest_block";
+		return -EINVAL;
+	case -E2BIG:
+		ti->error = "In-memory digests would exceed the digest_max_mb module parameter";
+		return -EINVAL;
+	default:
+		ti->error = "Cannot allocate digests";
+		return r;
+	}
+}
+
 /* After the features are parsed: check them, and build the store. */
 int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 {
@@ -246,13 +261,7 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 	r = dm_verify_mem_create(dg);
 	if (r) {
 		kfree(dg);
-		if (r == -EFBIG)
-			ti->error = "In-memory digests would exceed 2 GiB: use a larger digest_block";
-		else if (r == -E2BIG)
-			ti->error = "In-memory digests would exceed the digest_max_mb module parameter";
-		else
-			ti->error = "Cannot allocate digests";
-		return r == -E2BIG || r == -EFBIG ? -EINVAL : r;
+		return verify_digest_refused(ti, r);
 	}
 	dg->name = dg->ops->name;
 	vc->digest = dg;
