@@ -90,7 +90,7 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_SYNC_RUNNING] = "1 while a sync pass runs",
 	[DMV_ST_UNSYNCED_SECTORS] = "sectors a sync has yet to copy (not compared)",
 	[DMV_ST_UNKNOWN_BLOCKS] = "digest mode: blocks whose digest is unknown (not verified)",
-	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that left a block unknown by covering part of it",
+	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that covered a block in part (a known block is read and kept known)",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
