@@ -9,7 +9,7 @@ set -u
 # shellcheck source=tests/common/rc
 . "$REPO/tests/common/rc"
 
-_brd_setup 2 256 || exit 1
+_brd_setup 3 256 || exit 1
 python3 "$REPO/tests/bench/bench.py" "$RESULTS"
 rc=$?
 _brd_cleanup

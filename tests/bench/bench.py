@@ -6,8 +6,11 @@ Every target maps the same RAM disks; each workload runs on each target in
 turn, three rounds, and the median is kept.  Only ratios to dm-linear from
 this one run mean anything: the guest is emulated (TCG) and noisy.
 """
+import fcntl
 import json
 import os
+import re
+import struct
 import statistics
 import subprocess
 import sys
@@ -53,7 +56,83 @@ def tables(sectors):
         # An emulated 64 MiB volatile write cache: old content saved per write.
         "verify-wc": f"0 {sectors} verify {d} 0 {r} 0 2 write_cache 64",
         "verify-wc-noref": f"0 {sectors} verify {d} 0 - 0 2 write_cache 64",
+        # Digest mode, digests in memory and on a metadata RAM disk.  Each
+        # run first syncs (digests ram0), so that every read is checked.
+        "digest": f"0 {sectors} verify {d} 0 - 0 2 digest -",
+        "digest-meta": f"0 {sectors} verify {d} 0 - 0 2 digest /dev/ram2",
     }
+
+
+def status_names():
+    """The status fields' names, in order, from the schema header."""
+    hdr = os.path.join(os.environ.get("REPO", "."), "dm-verify",
+                       "dm-verify-schema.h")
+    with open(hdr) as f:
+        text = f.read()
+    fields = text.split("#define VERIFY_STATUS_FIELDS(X)")[1].split("\n\n")[0]
+    return re.findall(r"X\(\w+, (\w+)\)", fields)
+
+
+FIELDS = status_names()
+
+
+DM_IOCTL_SIZE = 312                 # sizeof(struct dm_ioctl)
+DM_TARGET_SPEC_SIZE = 40            # sizeof(struct dm_target_spec)
+
+
+def dm_ioctl(nr, name, payload=b""):
+    """A device-mapper ioctl on @name with @payload after the header; the
+    reply's data.  No fork: dmsetup costs some 50 ms in the guest, which
+    would be counted in a pass's time."""
+    size = 16384
+    buf = bytearray(size)
+    struct.pack_into("=3IIIIiII", buf, 0, 4, 0, 0, size, DM_IOCTL_SIZE,
+                     0, 0, 0, 0)
+    buf[48:48 + len(name)] = name.encode()
+    buf[DM_IOCTL_SIZE:DM_IOCTL_SIZE + len(payload)] = payload
+    req = (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xFD << 8) | nr
+    fd = os.open("/dev/mapper/control", os.O_RDWR)
+    try:
+        fcntl.ioctl(fd, req, buf, True)
+    finally:
+        os.close(fd)
+    return buf, struct.unpack_from("=I", buf, 16)[0]
+
+
+def status_line(name):
+    """The first target's status line (DM_TABLE_STATUS)."""
+    buf, start = dm_ioctl(12, name)
+    start += DM_TARGET_SPEC_SIZE
+    return bytes(buf[start:]).split(b"\0", 1)[0].decode()
+
+
+def message(name, text):
+    """Send a target message at sector 0 (DM_TARGET_MSG)."""
+    dm_ioctl(14, name, struct.pack("=Q", 0) + text.encode() + b"\0")
+
+
+def status(name="bench"):
+    """The status line's fields by name (state included)."""
+    words = status_line(name).split()
+    st = {"state": words[0]}
+    # last_mismatch_sector is "-" while there is none.
+    st.update({n: int(v) if v != "-" else None
+               for n, v in zip(FIELDS, words[1:])})
+    return st
+
+
+def wait_pass(name="bench", key="scrub_running"):
+    """Wait until a scrub or sync pass ends; return its wall time (s)."""
+    t0 = time.monotonic()
+    while status(name)[key]:
+        time.sleep(0.01)
+    return time.monotonic() - t0
+
+
+def sync_digests(target):
+    if target.startswith("digest"):
+        message("bench", "sync")
+        wait_pass(key="sync_running")
 
 
 INLINE_PARAM = "/sys/module/dm_verify/parameters/inline_compare_max"
@@ -82,9 +161,9 @@ def sync_legs():
 def check_clean(target):
     """A verify device must end a run with nothing to report, or its
     numbers measure the mismatch path instead of verification."""
-    if not target.startswith("verify"):
+    if not target.startswith(("verify", "digest")):
         return
-    state = sh(*DMSETUP, "status", "bench").split()[3]
+    state = status()["state"]
     if state != "ok":
         raise RuntimeError(f"{target}: state {state} after the run")
 
@@ -152,6 +231,117 @@ def peak_slab(dev, seconds=4):
     return max(samples) - base if samples else 0
 
 
+def scrub_loop(stop):
+    """Keep a scrub running on bench until stop is set."""
+    while not stop.is_set():
+        if not status()["scrub_running"]:
+            message("bench", "scrub")
+        time.sleep(0.1)
+    message("bench", "scrub stop")
+    wait_pass()
+
+
+def pass_tables(data, sectors):
+    return {"verify": f"0 {sectors} verify {data} 0 /dev/ram1 0",
+            "digest": f"0 {sectors} verify {data} 0 - 0 2 digest -"}
+
+
+def passes(data, sectors, fg=True):
+    """Sync and scrub throughput against the data disk's raw sequential
+    read, and foreground 4k randread IOPS during a scrub against idle.
+    The reference is /dev/ram1; the sync pass runs first and makes the
+    legs equal for the scrub."""
+    mib = sectors / 2048.0
+    tabs_all = pass_tables(data, sectors)
+    out = {"data": data, "raw_seqread_mib_s": [], "kinds": {},
+           "foreground": {}}
+    kinds = [("sync", "verify", "sync"), ("scrub", "verify", "scrub"),
+             ("sync-digest", "digest", "sync"),
+             ("scrub-digest", "digest", "scrub")]
+    for _ in range(ROUNDS):
+        out["raw_seqread_mib_s"].append(fio(data, "read", "1m", 4)[1])
+        for kind, target, msg in kinds:
+            create(tabs_all[target])
+            try:
+                if kind == "scrub-digest":
+                    message("bench", "sync")
+                    wait_pass(key="sync_running")
+                key = "sync_running" if msg == "sync" else "scrub_running"
+                # Four passes back to back, timed together.
+                t0 = time.monotonic()
+                try:
+                    for _ in range(4):
+                        message("bench", msg)
+                        wait_pass(key=key)
+                except OSError as e:
+                    out["kinds"][kind] = {"error": os.strerror(e.errno)}
+                    continue
+                t = (time.monotonic() - t0) / 4
+                st = status()
+                if st["state"] != "ok" or st["scrub_mismatches"]:
+                    raise RuntimeError(f"{kind}: {st}")
+                out["kinds"].setdefault(kind, {"runs_mib_s": []})
+                out["kinds"][kind]["runs_mib_s"].append(mib / t)
+            finally:
+                remove()
+        if not fg:
+            continue
+        # Foreground reads with and without a scrub looping beside them.
+        create(tabs_all["verify"])
+        try:
+            idle = fio("/dev/mapper/bench", "randread", "4k", 32)[0]
+            stop = threading.Event()
+            th = threading.Thread(target=scrub_loop, args=(stop,))
+            th.start()
+            try:
+                busy = fio("/dev/mapper/bench", "randread", "4k", 32)[0]
+            finally:
+                stop.set()
+                th.join()
+            out["foreground"].setdefault("idle_iops", []).append(idle)
+            out["foreground"].setdefault("scrub_iops", []).append(busy)
+        finally:
+            remove()
+    raw = statistics.median(out["raw_seqread_mib_s"])
+    out["raw_median_mib_s"] = round(raw, 1)
+    for v in out["kinds"].values():
+        if "runs_mib_s" in v:
+            v["median_mib_s"] = round(statistics.median(v["runs_mib_s"]), 1)
+            v["of_raw"] = round(v["median_mib_s"] / raw, 3)
+    return out
+
+
+SLOW_MBPS = 200
+
+
+def slow_disk():
+    """A null_blk disk limited to SLOW_MBPS MiB/s, memory backed: a data
+    device whose reads cost time, not the guest's CPU, as a real disk's
+    do.  None if this kernel's null_blk lacks the parameters."""
+    r = subprocess.run(["modprobe", "null_blk", "nr_devices=1", "gb=1",
+                        "memory_backed=1", f"mbps={SLOW_MBPS}",
+                        "queue_mode=2"], capture_output=True)
+    return "/dev/nullb0" if r.returncode == 0 and \
+        os.path.exists("/dev/nullb0") else None
+
+
+def print_passes(p):
+    print()
+    print(f"passes over {p['data']}: raw sequential read "
+          f"{p['raw_median_mib_s']:.0f} MiB/s")
+    for kind, v in p["kinds"].items():
+        if "error" in v:
+            print(f"{kind:14}: refused ({v['error']})")
+        else:
+            print(f"{kind:14}: {v['median_mib_s']:6.0f} MiB/s ({v['of_raw']:.2f} of raw)")
+    fg = p["foreground"]
+    if fg.get("idle_iops"):
+        idle = statistics.median(fg["idle_iops"])
+        busy = statistics.median(fg["scrub_iops"])
+        print(f"4k randread qd32 on verify: {idle:.0f} IOPS idle, "
+              f"{busy:.0f} IOPS during a scrub ({busy / idle:.2f})")
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else "/tmp"
     for mod in ("dm-mirror", "dm-flakey"):
@@ -184,6 +374,7 @@ def main():
                 set_inline(target)
                 dev = create(table)
                 try:
+                    sync_digests(target)
                     raw[name][target].append(fio(dev, rw, bs, qd, nj))
                     check_clean(target)
                 finally:
@@ -221,8 +412,15 @@ def main():
         finally:
             remove()
     result["slab_kb"] = slab
-    status = sh("dmsetup", "targets")
-    result["targets"] = status.split("\n")
+    result["targets"] = sh("dmsetup", "targets").split("\n")
+    if os.environ.get("BENCH_PASSES", "1") != "0":
+        result["passes"] = [passes("/dev/ram0", sectors)]
+        slow = slow_disk()
+        if slow:
+            sh("dd", "if=/dev/urandom", f"of={slow}", "bs=1M",
+               f"count={SIZE_MB}", "oflag=direct", "status=none")
+            result["passes"].append(passes(slow, sectors, fg=False))
+            subprocess.run(["modprobe", "-r", "null_blk"])
 
     targets = list(tabs)
     print()
@@ -245,6 +443,8 @@ def main():
     for t, s in slab.items():
         print(f"slab growth {t:8}: {s['after_create_kb']} KiB at create, "
               f"{s['peak_qd256_kb']} KiB peak at iodepth 256")
+    for p in result.get("passes", []):
+        print_passes(p)
     path = os.path.join(outdir, "bench.json")
     with open(path, "w") as f:
         json.dump(result, f, indent=2)
