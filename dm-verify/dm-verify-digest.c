@@ -594,25 +594,31 @@ static int verify_digest_reread(struct verify_io *io,
 	return r;
 }
 
-static void verify_digest_report(struct verify_io *io,
-				 struct verify_digest_check *c)
+/*
+ * Report @bad blocks of @io (a read, or with @scrub a scrub chunk) that do
+ * not match their digests, the first of them @first with digest @got where
+ * @want was written: counted, in the mismatch log (both digests as data
+ * and ref) and in the kernel log, at the block's first sector.
+ */
+void dm_verify_digest_report(struct verify_io *io, u64 first, u64 bad,
+			     u64 got, u64 want, bool scrub)
 {
 	struct verify_c *vc = io->vc;
 	struct verify_digest *dg = vc->digest;
-	sector_t sector = c->first << (dg->block_shift - SECTOR_SHIFT);
-	__be64 got = cpu_to_be64(c->got), want = cpu_to_be64(c->want);
+	sector_t sector = first << (dg->block_shift - SECTOR_SHIFT);
+	__be64 got_be = cpu_to_be64(got), want_be = cpu_to_be64(want);
 	struct verify_diff d;
 
 	dm_verify_diff_init(&d);
 	d.first = (u64)(sector - io->sector) << SECTOR_SHIFT;
-	d.bad_sectors = c->bad * dg->block_sectors;
+	d.bad_sectors = bad * dg->block_sectors;
 	d.nr_bytes = sizeof(u64);
-	memcpy(d.data, &got, sizeof(got));
-	memcpy(d.ref, &want, sizeof(want));
-	dm_verify_record_mismatch(io, &d, false);
+	memcpy(d.data, &got_be, sizeof(got_be));
+	memcpy(d.ref, &want_be, sizeof(want_be));
+	dm_verify_record_mismatch(io, &d, scrub);
 	DMERR_LIMIT("%s: digest mismatch at sector %llu (block %llu): %016llx, expected %016llx",
 		    dm_table_device_name(vc->ti->table),
-		    (unsigned long long)sector, c->first, c->got, c->want);
+		    (unsigned long long)sector, first, got, want);
 	dm_verify_raise_event(vc);
 }
 
@@ -660,7 +666,7 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 	if (!c.bad)
 		return true;
 
-	verify_digest_report(io, &c);
+	dm_verify_digest_report(io, c.first, c.bad, c.got, c.want, false);
 	switch (READ_ONCE(vc->policy)) {
 	case VERIFY_ERROR:
 		*status = BLK_STS_IOERR;

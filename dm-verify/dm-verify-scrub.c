@@ -3,7 +3,9 @@
  * dm-verify: the background pass.  Scrub reads a range of both legs and
  * compares them, to find corruption that no read has touched yet; with
  * "repair" it also rewrites the data leg's mismatching sectors from the
- * reference.  Sync copies the data leg to the reference (dm-verify-sync.c).
+ * reference.  In digest mode it checks the data leg against the digests
+ * instead (dm-verify-digest-scrub.c), with no repair.  Sync copies the
+ * data leg to the reference (dm-verify-sync.c).
  * One pass runs at a time.
  *
  * The pass works one chunk at a time on its own work item, and sleeps.
@@ -38,6 +40,7 @@ struct verify_scrub {
 	enum verify_pass_kind kind;
 	bool repair;
 	bool stop;			/* READ_ONCE: end after this chunk */
+	u64 unknown;			/* digest mode: unknown blocks skipped */
 	/* Under verify_c.lock, for status. */
 	bool running;
 	sector_t pos;			/* next sector to check */
@@ -140,6 +143,9 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 	struct verify_diff d;
 	int r;
 
+	if (vc->digest)
+		return dm_verify_digest_scrub_chunk(vc, io, s->client, s->data,
+						    &s->unknown);
 	/*
 	 * Both legs are read at once: a RAM disk or a loop device copies in
 	 * the submitter's context, so the reference's read gets a worker of
@@ -214,6 +220,7 @@ static void verify_scrub_work(struct work_struct *work)
 	sector_t pos = s->pos, end = s->end, start = pos;
 	int r = 0;
 
+	s->unknown = 0;
 	while (pos < end && !verify_scrub_must_stop(vc, s)) {
 		s->io.sector = pos;
 		s->io.nr_sectors = min_t(sector_t, end - pos,
@@ -237,13 +244,20 @@ static void verify_scrub_work(struct work_struct *work)
 				      t0);
 	}
 
-	DMINFO("%s: %s of %llu-%llu %s at %llu",
-	       dm_table_device_name(vc->ti->table),
-	       s->kind == VERIFY_PASS_SYNC ? "sync" :
-	       s->repair ? "scrub repair" : "scrub",
-	       (unsigned long long)start, (unsigned long long)end,
-	       r ? "failed" : pos < end ? "stopped" : "done",
-	       (unsigned long long)pos);
+	if (vc->digest && s->kind == VERIFY_PASS_SCRUB)
+		DMINFO("%s: scrub of %llu-%llu %s at %llu, %llu unknown blocks skipped",
+		       dm_table_device_name(vc->ti->table),
+		       (unsigned long long)start, (unsigned long long)end,
+		       r ? "failed" : pos < end ? "stopped" : "done",
+		       (unsigned long long)pos, s->unknown);
+	else
+		DMINFO("%s: %s of %llu-%llu %s at %llu",
+		       dm_table_device_name(vc->ti->table),
+		       s->kind == VERIFY_PASS_SYNC ? "sync" :
+		       s->repair ? "scrub repair" : "scrub",
+		       (unsigned long long)start, (unsigned long long)end,
+		       r ? "failed" : pos < end ? "stopped" : "done",
+		       (unsigned long long)pos);
 	spin_lock_irqsave(&vc->lock, flags);
 	s->running = false;
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -320,7 +334,9 @@ int dm_verify_pass_alloc(struct verify_c *vc)
 
 /*
  * Messages:
- *   scrub [repair] [<start> <end>]   check (and repair) a range, default all
+ *   scrub [repair] [<start> <end>]   check (and repair) a range, default all;
+ *                                    in digest mode, against the digests
+ *                                    and without repair
  *   scrub stop                       end the running pass
  *   scrub_rate <MiB/s>               throttle passes, 0: no limit (default)
  */
@@ -368,9 +384,13 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 		DMERR("%s: %s: expected %s", name, what, usage);
 		return -EINVAL;
 	}
-	/* In digest mode a sync digests the data device: no reference. */
-	if (!vc->ref_dev && !(kind == VERIFY_PASS_SYNC && vc->digest)) {
-		DMERR("%s: %s needs a reference device", name, what);
+	/*
+	 * In digest mode a sync digests the data device and a scrub checks
+	 * it against the digests: no reference, but nothing to repair from.
+	 */
+	if (!vc->ref_dev && (!vc->digest || repair)) {
+		DMERR("%s: %s%s needs a reference device", name, what,
+		      repair ? " repair" : "");
 		return -EINVAL;
 	}
 	if (vc->digest && !dm_verify_digest_aligned(vc, start, end)) {

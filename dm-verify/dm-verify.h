@@ -272,6 +272,13 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_digest_destroy(struct verify_c *vc);
 struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io);
 bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
+void dm_verify_digest_report(struct verify_io *io, u64 first, u64 bad,
+			     u64 got, u64 want, bool scrub);
+
+/* dm-verify-digest-scrub.c */
+int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
+				 struct dm_io_client *client, void *buf,
+				 u64 *unknown);
 
 /* dm-verify-digest-rmw.c */
 bool dm_verify_digest_rmw_wanted(struct verify_c *vc, struct verify_io *io);

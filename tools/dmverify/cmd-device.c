@@ -36,6 +36,7 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 		nwords += 2;
 	if (o->sync)
 		nwords++;
+	nwords += digest_words(o);
 	if (nwords) {
 		fprintf(f, " %u", nwords);
 		if (o->policy)
@@ -48,6 +49,7 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 			fputs(" sync", f);
 		if (o->features)
 			fputs(o->features, f);
+		digest_features(o, f);
 	}
 	if (fclose(f))
 		err(EX_SYSTEM, "open_memstream");
@@ -56,7 +58,7 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 
 /*
  * create NAME DATA REF [--on-mismatch P] [--seed N] [--fault RULE]...
- * [--write-cache MIB] [--sync]
+ * [--write-cache MIB] [--sync] [--digest META|- [--digest-block BYTES]]
  */
 int cmd_create(struct dmv_opts *o, int argc, char **argv)
 {
@@ -87,6 +89,10 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 	dfd = open_blockdev(data, &dbytes, &drdev);
 	if (dfd < 0)
 		goto out;
+	r = digest_prepare(o, ref, drdev);
+	if (r)
+		goto out;
+	r = EX_SYSTEM;
 	if (strcmp(ref, "-")) {
 		rfd = open_blockdev(ref, &rbytes, &rrdev);
 		if (rfd < 0)
@@ -132,6 +138,7 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 	if (rfd >= 0)
 		close(rfd);
 	rfd = -1;
+	digest_close(o);
 	kfd = klog_open();
 	if (!dmv_run_with_nodes(dmt)) {
 		dmv_report_failure(dmt, "create", name);
@@ -152,6 +159,7 @@ out:
 		close(dfd);
 	if (rfd >= 0)
 		close(rfd);
+	digest_close(o);
 	free(params);
 	return r;
 }

@@ -2,7 +2,8 @@
 /*
  * dmverify scrub and sync: start, follow or stop the target's background
  * pass, a check of both legs (the scrub message) or a copy of the data leg
- * to the reference (the sync message).
+ * to the reference (the sync message).  In digest mode a scrub checks the
+ * data device against the digests and a sync digests it.
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -43,11 +44,14 @@ static void scrub_json(const struct dmv_dev *d, bool sync, double mib_s)
 	fputs("{\"scrub\": {\"name\": ", stdout);
 	json_string(stdout, d->name);
 	printf(", \"running\": %s, \"position\": %" PRIu64 ", \"end\": %" PRIu64
-	       ", \"mismatches\": %" PRIu64 ", \"repaired\": %" PRIu64
-	       ", \"mib_s\": %.1f}}\n",
+	       ", \"mismatches\": %" PRIu64 ", \"repaired\": %" PRIu64,
 	       v[DMV_ST_SCRUB_RUNNING] ? "true" : "false",
 	       v[DMV_ST_SCRUB_POSITION], v[DMV_ST_SCRUB_END],
-	       v[DMV_ST_SCRUB_MISMATCHES], v[DMV_ST_REPAIRED_SECTORS], mib_s);
+	       v[DMV_ST_SCRUB_MISMATCHES], v[DMV_ST_REPAIRED_SECTORS]);
+	/* Digest mode: the blocks with no digest, which no scrub checks. */
+	if (d->t.digest[0])
+		printf(", \"unknown_blocks\": %" PRIu64, v[DMV_ST_UNKNOWN_BLOCKS]);
+	printf(", \"mib_s\": %.1f}}\n", mib_s);
 	fflush(stdout);
 }
 
@@ -125,7 +129,11 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 			       d->name, d->s.v[DMV_ST_UNSYNCED_SECTORS]);
 		return EX_CLEAN;
 	}
-	if (!o->json)
+	if (!o->json && d->t.digest[0])
+		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
+		       " blocks unknown (not checked)\n", d->name, found,
+		       d->s.v[DMV_ST_UNKNOWN_BLOCKS]);
+	else if (!o->json)
 		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
 		       " repaired in all\n", d->name, found,
 		       d->s.v[DMV_ST_REPAIRED_SECTORS]);

@@ -13,6 +13,7 @@
  *   cmd-mismatch.c  mismatches, diff
  *   cmd-control.c   fault, reset, policy
  *   cmd-crash.c     crash, power-on, data-crashed
+ *   digest.c        create --digest, --digest-block (digest mode)
  */
 #ifndef DMVERIFY_H
 #define DMVERIFY_H
@@ -59,6 +60,14 @@ extern const unsigned int dmv_nr_policies;
 
 /* ---- options, filled in by main.c from the command's option table ---- */
 
+/* create -D, -B: digest mode (digest.c) */
+struct dmv_digest {
+	const char *meta;		/* META or "-"; NULL: not digest mode */
+	uint32_t block;			/* bytes, 0: the kernel's default */
+	int fd;				/* META, open during create */
+	dev_t rdev;
+};
+
 struct dmv_opts {
 	bool json, raw, noheadings;
 	const char *columns;		/* -o LIST, NULL: the command's default */
@@ -81,6 +90,7 @@ struct dmv_opts {
 	bool repair, scrub_stop, wait;	/* scrub -R, -S, -W */
 	bool have_rate;
 	unsigned int rate;		/* scrub -t, MiB/s */
+	struct dmv_digest digest;	/* create -D, -B */
 };
 
 struct dmv_command {
@@ -111,6 +121,8 @@ struct dmv_table {
 	uint64_t seed;
 	unsigned int nr_faults;
 	uint64_t write_cache;		/* MiB, 0: no write cache */
+	char digest[64];		/* digest mode: major:minor or "-"; "" */
+	uint32_t digest_block;		/* digest mode: bytes per digest */
 };
 
 struct dmv_status {
@@ -224,5 +236,13 @@ int cmd_power_on(struct dmv_opts *o, int argc, char **argv);
 int cmd_data_crashed(struct dmv_opts *o, int argc, char **argv);
 
 int fault_list_args(struct dmv_opts *o, int argc, char **argv);
+
+/* ---- digest.c ---- */
+
+int digest_option(struct dmv_opts *o, int c, const char *arg);
+int digest_prepare(struct dmv_opts *o, const char *ref, dev_t data);
+void digest_close(struct dmv_opts *o);
+unsigned int digest_words(const struct dmv_opts *o);
+void digest_features(const struct dmv_opts *o, FILE *f);
 
 #endif

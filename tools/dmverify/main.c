@@ -59,6 +59,8 @@ static const struct option create_opts[] = {
 	{ "fault", required_argument, NULL, 'f' },
 	{ "write-cache", required_argument, NULL, 'w' },
 	{ "sync", no_argument, NULL, 'y' },
+	{ "digest", required_argument, NULL, 'D' },
+	{ "digest-block", required_argument, NULL, 'B' },
 	OPT_END
 };
 
@@ -115,16 +117,17 @@ static const struct option diff_opts[] = {
 static const struct option help_opts[] = { OPT_HELP, OPT_END };
 
 static const struct dmv_command commands[] = {
-	{ "create", cmd_create, 3, 3, "hp:s:f:w:y", create_opts, DMV_OUT_NONE,
+	{ "create", cmd_create, 3, 3, "hp:s:f:w:yD:B:", create_opts, DMV_OUT_NONE,
 	  "needs NAME DATA REF",
 	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...\n"
-	  "       [--write-cache MIB] [--sync]",
+	  "       [--write-cache MIB] [--sync]\n"
+	  "       NAME DATA - --digest META|- [--digest-block BYTES] [...]",
 	  "create a verify device over DATA, compared against REF",
 	  "Create the device-mapper device NAME with one verify target that covers\n"
 	  "all of DATA and compares every read with the same sectors of REF.\n"
 	  "The length is DATA's size; REF must be at least as large (a larger REF is\n"
 	  "fine). REF may be '-' for no reference leg (counting and fault injection\n"
-	  "only).\n"
+	  "only, or digest mode with --digest).\n"
 	  "\n"
 	  "  -p, --on-mismatch POLICY  log (default), error, reference or halt\n"
 	  "  -s, --seed N              seed of the fault injection random numbers\n"
@@ -135,7 +138,15 @@ static const struct dmv_command commands[] = {
 	  "                            crash can cut the power\n"
 	  "  -y, --sync                copy DATA to REF in the background from the\n"
 	  "                            start (see sync); nothing is compared before\n"
-	  "                            the copy has been there\n" },
+	  "                            the copy has been there\n"
+	  "  -D, --digest META|-       digest mode (REF must be '-'): keep a digest of\n"
+	  "                            every block written and check reads and scrub\n"
+	  "                            passes against it; '-' keeps the digests in\n"
+	  "                            memory only, META saves them on that device\n"
+	  "                            (zeroed, or a digest store of this DATA)\n"
+	  "  -B, --digest-block BYTES  bytes per digest, a power of two from 512 to\n"
+	  "                            1048576 (default 4096); DATA's size must be a\n"
+	  "                            multiple of it\n" },
 	{ "remove", cmd_remove, 1, 1, "hr", remove_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--retry]",
 	  "remove a verify device",
@@ -161,7 +172,8 @@ static const struct dmv_command commands[] = {
 	  "show every status field of a verify device",
 	  "Print the status fields of NAME (state, counters, last mismatching\n"
 	  "sector) and the table (data and reference device, offsets, policy,\n"
-	  "seed, number of fault rules, write cache size), one 'name: value' per\n"
+	  "seed, number of fault rules, write cache size, digest store and block\n"
+	  "size), one 'name: value' per\n"
 	  "line. Exits 1 if there are mismatches: state mismatch or halted, or\n"
 	  "state crashed with mismatched reads or status mismatches (crashed\n"
 	  "alone, a power cut, exits 0).\n"
@@ -254,15 +266,20 @@ static const struct dmv_command commands[] = {
 	  "[START, END): the kernel reads both legs 1 MiB at a time and compares\n"
 	  "them as reads are compared, to find corruption no read has touched.\n"
 	  "Differences are reported like read mismatches (see mismatches) and\n"
-	  "counted in scrub_mismatches. Needs a reference.\n"
+	  "counted in scrub_mismatches. In digest mode (the digest feature) the kernel\n"
+	  "reads the data device and checks each block that has a digest against\n"
+	  "it; blocks without one (unknown_blocks) are skipped, and there is\n"
+	  "nothing to repair from.\n"
 	  "\n"
 	  "  -R, --repair     also rewrite the data device's mismatching sectors\n"
-	  "                   from the reference (counted in repaired_sectors)\n"
+	  "                   from the reference (counted in repaired_sectors);\n"
+	  "                   not in digest mode\n"
 	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
 	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
 	  "                   terminal; exit 0 when it completed clean, 1 when it\n"
 	  "                   completed with mismatches, 3 when it was stopped\n"
 	  "  -J, --json       with --wait, one JSON {\"scrub\": {...}} line per poll\n"
+	  "                   (with unknown_blocks in digest mode)\n"
 	  "  -S, --stop       end the running pass\n" },
 	{ "sync", cmd_sync, 1, 3, "hJjSWt:", sync_opts, DMV_OUT_NONE,
 	  "needs NAME [START END]",
@@ -414,6 +431,9 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 	case 'y':
 		o->sync = true;
 		return EX_CLEAN;
+	case 'D':
+	case 'B':
+		return digest_option(o, c, arg);
 	case 't': {
 		uint64_t rate;
 
@@ -556,7 +576,7 @@ int main(int argc, char **argv)
 		OPT_END
 	};
 	const struct dmv_command *cmd;
-	struct dmv_opts o = { .interval = 1.0 };
+	struct dmv_opts o = { .interval = 1.0, .digest.fd = -1 };
 	int c, r;
 
 	dmv_log_init();

@@ -58,6 +58,8 @@ enum {
 	DCOL_SEED,
 	DCOL_FAULT_RULES,
 	DCOL_WRITE_CACHE,
+	DCOL_DIGEST,
+	DCOL_DIGEST_BLOCK,
 	DCOL_STATE,
 	DCOL_STATUS,		/* + enum dmv_status_field */
 	DCOL_NR = DCOL_STATUS + DMV_NR_STATUS
@@ -108,6 +110,8 @@ static struct dmv_col device_cols[DCOL_NR] = {
 	[DCOL_SEED] = NUM("seed", "fault injection seed, or none"),
 	[DCOL_FAULT_RULES] = NUM("fault_rules", "number of fault rules in the table"),
 	[DCOL_WRITE_CACHE] = NUM("write_cache", "write cache size in MiB, or none"),
+	[DCOL_DIGEST] = STR("digest", "digest mode: metadata device (major:minor), memory, or none"),
+	[DCOL_DIGEST_BLOCK] = NUM("digest_block", "digest mode: bytes per digest, or none"),
 	[DCOL_STATE] = STR("state", "ok, mismatch, halted or crashed"),
 	/* DCOL_STATUS...: filled in from dm-verify-schema.h */
 };
@@ -382,6 +386,15 @@ static const char *device_value(const struct dmv_dev *d, int col, char *buf,
 		if (!d->t.write_cache)
 			return NULL;
 		snprintf(buf, len, "%" PRIu64, d->t.write_cache);
+		return buf;
+	case DCOL_DIGEST:
+		if (!d->t.digest[0])
+			return NULL;
+		return strcmp(d->t.digest, "-") ? d->t.digest : "memory";
+	case DCOL_DIGEST_BLOCK:
+		if (!d->t.digest_block)
+			return NULL;
+		snprintf(buf, len, "%" PRIu32, d->t.digest_block);
 		return buf;
 	case DCOL_STATE:
 		return d->s.state;

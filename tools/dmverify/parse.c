@@ -134,7 +134,8 @@ unsigned int put_words(FILE *f, const char *s)
 
 /*
  * "<data> <data_off> <ref> <ref_off> [<#features> <feature>...]"; features
- * are on_mismatch P, seed N, write_cache MIB and fault N <N words>.
+ * are on_mismatch P, seed N, write_cache MIB, fault N <N words>, digest
+ * <major:minor|-> and digest_block BYTES.
  */
 bool parse_table(const char *params, struct dmv_table *t)
 {
@@ -158,6 +159,8 @@ bool parse_table(const char *params, struct dmv_table *t)
 	t->have_seed = false;
 	t->nr_faults = 0;
 	t->write_cache = 0;
+	t->digest[0] = '\0';
+	t->digest_block = 0;
 	if (n < 4)
 		goto out;
 	snprintf(t->data, sizeof(t->data), "%s", words[0]);
@@ -177,6 +180,11 @@ bool parse_table(const char *params, struct dmv_table *t)
 		} else if (!strcmp(words[i], "write_cache") && i + 1 < n) {
 			if (!parse_u64(words[++i], &t->write_cache))
 				t->write_cache = 0;
+		} else if (!strcmp(words[i], "digest") && i + 1 < n) {
+			snprintf(t->digest, sizeof(t->digest), "%s", words[++i]);
+		} else if (!strcmp(words[i], "digest_block") && i + 1 < n) {
+			if (parse_u64(words[++i], &v) && v <= UINT32_MAX)
+				t->digest_block = v;
 		} else if (!strcmp(words[i], "fault") && i + 1 < n) {
 			if (parse_u64(words[++i], &v) && v < n) {
 				i += v;
