@@ -59,6 +59,7 @@ static const struct option create_opts[] = {
 	{ "fault", required_argument, NULL, 'f' },
 	{ "write-cache", required_argument, NULL, 'w' },
 	{ "sync", no_argument, NULL, 'y' },
+	{ "metadata", required_argument, NULL, 'm' },
 	OPT_END
 };
 
@@ -115,10 +116,10 @@ static const struct option diff_opts[] = {
 static const struct option help_opts[] = { OPT_HELP, OPT_END };
 
 static const struct dmv_command commands[] = {
-	{ "create", cmd_create, 3, 3, "hp:s:f:w:y", create_opts, DMV_OUT_NONE,
+	{ "create", cmd_create, 3, 3, "hp:s:f:w:ym:", create_opts, DMV_OUT_NONE,
 	  "needs NAME DATA REF",
 	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...\n"
-	  "       [--write-cache MIB] [--sync]",
+	  "       [--write-cache MIB] [--sync] [--metadata META]",
 	  "create a verify device over DATA, compared against REF",
 	  "Create the device-mapper device NAME with one verify target that covers\n"
 	  "all of DATA and compares every read with the same sectors of REF.\n"
@@ -135,7 +136,11 @@ static const struct dmv_command commands[] = {
 	  "                            crash can cut the power\n"
 	  "  -y, --sync                copy DATA to REF in the background from the\n"
 	  "                            start (see sync); nothing is compared before\n"
-	  "                            the copy has been there\n" },
+	  "                            the copy has been there\n"
+	  "  -m, --metadata META       keep the undefined and unsynced ranges and the\n"
+	  "                            counters on the block device META, so that\n"
+	  "                            they outlive a removal and a reboot (needs REF;\n"
+	  "                            a zeroed META is formatted)\n" },
 	{ "remove", cmd_remove, 1, 1, "hr", remove_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--retry]",
 	  "remove a verify device",
@@ -413,6 +418,9 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		return EX_CLEAN;
 	case 'y':
 		o->sync = true;
+		return EX_CLEAN;
+	case 'm':
+		o->metadata = arg;
 		return EX_CLEAN;
 	case 't': {
 		uint64_t rate;
