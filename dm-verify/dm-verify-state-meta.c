@@ -83,6 +83,7 @@ struct verify_state_meta {
 struct verify_state_hdr {
 	bool fresh;		/* the first block is all zero */
 	bool clean;
+	u64 len;		/* the target length recorded */
 	u64 nr_unverified;
 	u64 nr_unsynced;
 	u64 merges;
@@ -104,9 +105,11 @@ static u32 verify_state_csum(const void *block)
 
 /*
  * Read and check the superblock into @h.  @err gets the table error; the
- * kernel log gets the values when two disagree.
+ * kernel log gets the values when two disagree.  With @reload (a live
+ * table of this device uses the same metadata device, and will hand its
+ * state over) the length and the offsets may differ: a resize.
  */
-static int verify_state_check_sb(struct verify_c *vc,
+static int verify_state_check_sb(struct verify_c *vc, bool reload,
 				 struct verify_state_hdr *h, char **err)
 {
 	struct verify_state_meta *meta = vc->state_meta;
@@ -137,13 +140,13 @@ static int verify_state_check_sb(struct verify_c *vc,
 		DMERR("%s: metadata version %u, this module reads version %u",
 		      name, le32_to_cpu(sb->version), VERIFY_STATE_VERSION);
 		*err = "Unsupported metadata version";
-	} else if (le64_to_cpu(sb->data_sectors) != vc->ti->len) {
+	} else if (!reload && le64_to_cpu(sb->data_sectors) != vc->ti->len) {
 		DMERR("%s: metadata records %llu data sectors, the table has %llu",
 		      name, le64_to_cpu(sb->data_sectors),
 		      (unsigned long long)vc->ti->len);
 		*err = "Metadata records another data size";
-	} else if (le64_to_cpu(sb->data_start) != vc->data_start ||
-		   le64_to_cpu(sb->ref_start) != vc->ref_start) {
+	} else if (!reload && (le64_to_cpu(sb->data_start) != vc->data_start ||
+				le64_to_cpu(sb->ref_start) != vc->ref_start)) {
 		DMERR("%s: metadata records data offset %llu and reference offset %llu, the table has %llu and %llu",
 		      name, le64_to_cpu(sb->data_start),
 		      le64_to_cpu(sb->ref_start),
@@ -157,6 +160,7 @@ static int verify_state_check_sb(struct verify_c *vc,
 		*err = "Metadata layout is inconsistent";
 	} else {
 		h->clean = le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN;
+		h->len = le64_to_cpu(sb->data_sectors);
 		h->nr_unverified = le64_to_cpu(sb->nr_unverified);
 		h->nr_unsynced = le64_to_cpu(sb->nr_unsynced);
 		h->merges = le64_to_cpu(sb->unverified_merges);
@@ -531,7 +535,7 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 		h = kmalloc(sizeof(*h), GFP_KERNEL);
 		if (!h)
 			return -ENOMEM;
-		r = verify_state_check_sb(vc, h, &err);
+		r = verify_state_check_sb(vc, false, h, &err);
 		if (r)
 			DMERR("%s: cannot load the state from %s (%d): %s",
 			      verify_state_name(vc), meta->dev->name, r, err);
@@ -575,6 +579,11 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 		return;
 	}
 	meta->open = false;
+}
+
+struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc)
+{
+	return vc->state_meta ? vc->state_meta->dev->bdev : NULL;
 }
 
 /* Never writes: see dm_verify_state_meta_suspend(). */
@@ -660,8 +669,10 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Cannot allocate metadata state";
 		return -ENOMEM;
 	}
-	r = verify_state_check_sb(vc, h, &err);
-	if (!r && !h->fresh)
+	r = verify_state_check_sb(vc, dm_verify_reloads_meta(vc, meta->dev->bdev),
+				  h, &err);
+	/* A resize's ranges may lie past the end: the old table trims them. */
+	if (!r && !h->fresh && h->len == vc->ti->len)
 		r = verify_state_read_ranges(vc, h, NULL, NULL, &err);
 	if (r) {
 		ti->error = err;

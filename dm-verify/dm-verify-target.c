@@ -677,6 +677,29 @@ static bool verify_take_over(struct verify_c *vc)
 	return taken;
 }
 
+/*
+ * Is @vc a reload of a live table of the same device that keeps its state
+ * on @bdev?  That one will hand the state over at our first resume.
+ */
+bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct verify_c *old;
+	bool found = false;
+
+	mutex_lock(&verify_instances_lock);
+	list_for_each_entry(old, &verify_instances, instance) {
+		if (old != vc && old->resumed &&
+		    dm_table_get_md(old->ti->table) == md &&
+		    dm_verify_state_meta_bdev(old) == bdev) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&verify_instances_lock);
+	return found;
+}
+
 static int verify_preresume(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;

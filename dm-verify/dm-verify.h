@@ -307,6 +307,7 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_state_meta_destroy(struct verify_c *vc);
 int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over);
 void dm_verify_state_meta_suspend(struct verify_c *vc);
+struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc);
 unsigned int dm_verify_state_meta_table_words(struct verify_c *vc);
 void dm_verify_state_meta_emit_table(struct verify_c *vc, char *result,
 				     unsigned int maxlen, unsigned int *szp);
@@ -315,6 +316,7 @@ void dm_verify_state_meta_emit_ima(struct verify_c *vc, char *result,
 
 /* dm-verify-target.c */
 void dm_verify_finish(struct verify_io *io, blk_status_t status);
+bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev);
 
 /* dm-verify-scrub.c: the background pass, scrub or sync */
 enum verify_pass_kind {
