@@ -147,7 +147,7 @@ static int verify_state_check_sb(struct verify_c *vc, bool reload,
 		*err = "Metadata records another data size";
 	} else if (!reload && (le64_to_cpu(sb->data_start) != vc->data_start ||
 				le64_to_cpu(sb->ref_start) != vc->ref_start)) {
-		DMERR("%s: metadata records data offset %llu and reference offset %llu, the table has %llu and %llu",
+		DMERR("%s: metadata records offsets %llu and %llu, the table has %llu and %llu",
 		      name, le64_to_cpu(sb->data_start),
 		      le64_to_cpu(sb->ref_start),
 		      (unsigned long long)vc->data_start,
@@ -295,9 +295,11 @@ static int verify_state_load(struct verify_c *vc,
 		spin_lock_irqsave(&vc->lock, flags);
 		dm_verify_extents_add(&vc->unsynced, 0, vc->ti->len);
 		spin_unlock_irqrestore(&vc->lock, flags);
-		DMWARN("%s: state on %s was not saved cleanly (crash or power cut while in use): all %llu sectors unsynced, compared once a sync message has copied them",
+		DMWARN("%s: state on %s %s: all %llu sectors unsynced, %s",
 		       verify_state_name(vc), meta->dev->name,
-		       (unsigned long long)vc->ti->len);
+		       "was not saved cleanly (crash or power cut while in use)",
+		       (unsigned long long)vc->ti->len,
+		       "compared once a sync message has copied them");
 	}
 	DMINFO("%s: state loaded from %s: %llu undefined and %llu unsynced ranges",
 	       verify_state_name(vc), meta->dev->name, h->nr_unverified,
@@ -465,9 +467,9 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	nu = verify_state_squeeze(un, nu, bu);
 	ns = verify_state_squeeze(sy, ns, bs);
 	if (nu < was_u || ns < was_s) {
-		DMWARN("%s: %s holds %llu ranges: %llu undefined and %llu unsynced ranges saved as %llu and %llu (wider)",
+		DMWARN("%s: %s holds %llu ranges: %llu undefined as %llu, %llu unsynced as %llu",
 		       verify_state_name(vc), meta->dev->name, meta->capacity,
-		       was_u, was_s, nu, ns);
+		       was_u, nu, was_s, ns);
 		merges += was_u - nu;
 	}
 
@@ -616,7 +618,7 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 	if (!vc->state_meta_path)
 		return 0;
 	if (!vc->ref_dev) {
-		ti->error = "Feature metadata needs a reference device; in digest mode use digest <meta_dev>";
+		ti->error = "Feature metadata needs a reference (digest mode: digest <meta_dev>)";
 		return -EINVAL;
 	}
 	BUILD_BUG_ON(sizeof(struct verify_state_sb) > SECTOR_SIZE);
