@@ -357,32 +357,39 @@ static u64 verify_state_gaps_upto(const struct verify_extent *e, u64 n,
 /*
  * Make @e (@n sorted, disjoint extents) fit in @max entries by closing the
  * smallest gaps between neighbours: the set only grows, so more is left
- * undefined, never less.  Returns the new count.
+ * undefined, never less.  Returns the new count, @max.
  */
 static u64 verify_state_squeeze(struct verify_extent *e, u64 n, u64 max)
 {
-	sector_t lo = 0, hi, mid;
-	u64 i, out = 0;
+	sector_t lo = 0, hi, mid, gap;
+	u64 i, out = 0, need, ties;
 
 	if (n <= max || n < 2)
 		return n;
 	if (!max)
 		max = 1;
+	need = n - max;
 	/* The smallest gap size whose closing leaves at most @max. */
 	hi = e[n - 1].start;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (n - verify_state_gaps_upto(e, n, mid) <= max)
+		if (verify_state_gaps_upto(e, n, mid) >= need)
 			hi = mid;
 		else
 			lo = mid + 1;
 		cond_resched();
 	}
+	/* Every smaller gap closes, and of those of size @lo as many as need be. */
+	ties = need - (lo ? verify_state_gaps_upto(e, n, lo - 1) : 0);
 	for (i = 1; i < n; i++) {
-		if (e[i].start - e[out].end <= lo)
+		gap = e[i].start - e[out].end;
+		if (gap < lo || (gap == lo && ties)) {
+			if (gap == lo)
+				ties--;
 			e[out].end = e[i].end;
-		else
+		} else {
 			e[++out] = e[i];
+		}
 	}
 	return out + 1;
 }
