@@ -76,6 +76,8 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 	(void)argc;
 	if (!*name || strlen(name) >= DM_NAME_LEN || strchr(name, '/'))
 		return usage_err(dmv_cmd, "invalid device name '%s'", name);
+	if (o->metadata && !strcmp(ref, "-"))
+		return usage_err(dmv_cmd, "--metadata needs a reference device (REF is '-')");
 
 	r = dmv_require_target();
 	if (r)
@@ -102,10 +104,6 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 		}
 	}
 	if (o->metadata) {
-		if (rfd < 0) {
-			warnx("--metadata needs a reference device (REF is '-')");
-			goto out;
-		}
 		mfd = open_blockdev(o->metadata, &mbytes, &mrdev);
 		if (mfd < 0)
 			goto out;
