@@ -73,3 +73,21 @@ void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
 	spin_unlock_irqrestore(&vc->lock, flags);
 	atomic64_set(&vc->last_mismatch, atomic64_read(&old->last_mismatch));
 }
+
+/*
+ * @vc starts from @val, the first @nr counts as dm_verify_stat_read() gave
+ * them when they were saved (dm-verify-state-meta.c).
+ */
+void dm_verify_stats_restore(struct verify_c *vc, const u64 *val, unsigned int nr)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	for (i = 0; i < nr; i++)
+		if (i != VERIFY_STAT_LAST_MISMATCH)
+			WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i) - val[i]);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	if (nr > VERIFY_STAT_LAST_MISMATCH)
+		atomic64_set(&vc->last_mismatch, val[VERIFY_STAT_LAST_MISMATCH]);
+}

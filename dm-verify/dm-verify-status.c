@@ -91,6 +91,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 	if (vc->sync_feature)
 		words++;
 	words += dm_verify_digest_table_words(vc);
+	words += dm_verify_state_meta_table_words(vc);
 	words += dm_verify_rules_table_words(vc);
 	if (words)
 		DMEMIT(" %u", words);
@@ -103,6 +104,7 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 	if (vc->sync_feature)
 		DMEMIT(" sync");
 	dm_verify_digest_emit_table(vc, result, maxlen, &sz);
+	dm_verify_state_meta_emit_table(vc, result, maxlen, &sz);
 	dm_verify_rules_emit_table(vc, result, maxlen, &sz);
 	spin_unlock_irqrestore(&vc->fault_lock, flags);
 	*szp = sz;
@@ -160,6 +162,7 @@ void dm_verify_status(struct dm_target *ti, status_type_t type,
 			DMEMIT(",digest=%s,digest_block=%u",
 			       vc->digest->name,
 			       1U << vc->digest->block_shift);
+		dm_verify_state_meta_emit_ima(vc, result, maxlen, &sz);
 		dm_verify_rules_emit_ima(vc, result, maxlen, &sz);
 		DMEMIT(";");
 		break;

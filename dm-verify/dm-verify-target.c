@@ -624,13 +624,14 @@ static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
  * carry over, except to another data device: that one cannot be assumed
  * to hold the old one's cache, so they become unverified, as after
  * data_crashed.  The old table must be suspended, so that nothing changes
- * its state as we copy it.
+ * its state as we copy it.  Returns whether there was one to take over.
  */
-static void verify_take_over(struct verify_c *vc)
+static bool verify_take_over(struct verify_c *vc)
 {
 	struct verify_c *old;
 	sector_t lost = 0;
 	unsigned long flags;
+	bool taken = false;
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
@@ -669,18 +670,49 @@ static void verify_take_over(struct verify_c *vc)
 			       dm_table_device_name(vc->ti->table),
 			       vc->data_dev->name, old->data_dev->name,
 			       (unsigned long long)lost);
+		taken = true;
 		break;
 	}
 	mutex_unlock(&verify_instances_lock);
+	return taken;
+}
+
+/*
+ * Is @vc a reload of a live table of the same device that keeps its state
+ * on @bdev?  That one will hand the state over at our first resume.
+ */
+bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct verify_c *old;
+	bool found = false;
+
+	mutex_lock(&verify_instances_lock);
+	list_for_each_entry(old, &verify_instances, instance) {
+		if (old != vc && old->resumed &&
+		    dm_table_get_md(old->ti->table) == md &&
+		    dm_verify_state_meta_bdev(old) == bdev) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&verify_instances_lock);
+	return found;
 }
 
 static int verify_preresume(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
+	bool taken = false;
+	int r;
 
 	if (!vc->resumed && (vc->ref_dev || vc->wc.budget || vc->digest))
-		verify_take_over(vc);
-	return dm_verify_digest_resume(vc);
+		taken = verify_take_over(vc);
+	r = dm_verify_digest_resume(vc);
+	if (r)
+		return r;
+	/* State taken over is newer than what the metadata device holds. */
+	return dm_verify_state_meta_resume(vc, taken);
 }
 
 static void verify_resume(struct dm_target *ti)
@@ -726,6 +758,7 @@ static void verify_dtr(struct dm_target *ti)
 	dm_verify_volatile_destroy(vc);
 	dm_verify_wcache_destroy(vc);
 	dm_verify_digest_destroy(vc);
+	dm_verify_state_meta_destroy(vc);
 	if (vc->ref_dev)
 		dm_put_device(ti, vc->ref_dev);
 	if (vc->data_dev)
@@ -845,6 +878,20 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 			vc->sync_at_resume = true;
 			continue;
 		}
+		if (!strcasecmp(name, "metadata")) {
+			if (vc->state_meta_path) {
+				ti->error = "Feature metadata duplicated";
+				return -EINVAL;
+			}
+			if (!argc) {
+				ti->error = "Feature metadata requires a device";
+				return -EINVAL;
+			}
+			argc--;
+			/* argv outlives the constructor, where the device is opened. */
+			vc->state_meta_path = dm_shift_arg(as);
+			continue;
+		}
 		if (!strcasecmp(name, "digest") ||
 		    !strcasecmp(name, "digest_block")) {
 			r = dm_verify_digest_parse(ti, vc, name, as, &argc);
@@ -883,6 +930,8 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
  *   digest <meta_dev|->	no reference: check reads against digests,
  *				kept on <meta_dev> or only in memory
  *   digest_block <bytes>	their block size (default 4096)
+ *   metadata <meta_dev>	with a reference: save the undefined and
+ *				unsynced ranges and the counters there
  *   fault <#words> <rule words>	(grammar in dm-verify-fault.c)
  */
 static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
@@ -955,6 +1004,9 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 			goto bad;
 		}
 	}
+	r = dm_verify_state_meta_create(ti, vc);
+	if (r)
+		goto bad;
 
 	r = dm_verify_stats_create(vc);
 	if (r) {
@@ -1036,6 +1088,7 @@ static void verify_postsuspend(struct dm_target *ti)
 	flush_work(&vc->event_work);
 	/* Idle now: a persistent digest store saves what changed. */
 	dm_verify_digest_suspend(vc);
+	dm_verify_state_meta_suspend(vc);
 }
 
 static int verify_iterate_devices(struct dm_target *ti,

@@ -108,6 +108,7 @@ struct verify_volatile {
 };
 
 struct verify_scrub;
+struct verify_state_meta;
 struct dm_io_client;
 
 struct verify_counts {
@@ -191,6 +192,11 @@ struct verify_c {
 	u32 digest_block;		/* bytes, as given in the table */
 	const char *digest_meta_path;	/* in the constructor: its device */
 	u32 scrub_rate;			/* MiB/s, 0: no limit; READ_ONCE */
+
+	/* With a reference: the state saved on a metadata device, or NULL. */
+	struct verify_state_meta *state_meta;
+	const char *state_meta_path;	/* in the constructor: its device */
+
 	bool sync_feature;		/* "sync" in the table */
 	bool sync_at_resume;		/* feature sync: sync all at first resume */
 
@@ -240,6 +246,7 @@ void dm_verify_stats_destroy(struct verify_c *vc);
 u64 dm_verify_stat_read(struct verify_c *vc, enum verify_stat i);
 void dm_verify_stats_reset(struct verify_c *vc);
 void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
+void dm_verify_stats_restore(struct verify_c *vc, const u64 *val, unsigned int nr);
 
 /* Safe in any context, as the per-CPU ops are. */
 static inline void verify_stat_add(struct verify_c *vc, enum verify_stat i,
@@ -302,8 +309,21 @@ void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
 int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 				 const char *path);
 
+/* dm-verify-state-meta.c */
+int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);
+void dm_verify_state_meta_destroy(struct verify_c *vc);
+int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over);
+void dm_verify_state_meta_suspend(struct verify_c *vc);
+struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc);
+unsigned int dm_verify_state_meta_table_words(struct verify_c *vc);
+void dm_verify_state_meta_emit_table(struct verify_c *vc, char *result,
+				     unsigned int maxlen, unsigned int *szp);
+void dm_verify_state_meta_emit_ima(struct verify_c *vc, char *result,
+				   unsigned int maxlen, unsigned int *szp);
+
 /* dm-verify-target.c */
 void dm_verify_finish(struct verify_io *io, blk_status_t status);
+bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev);
 
 /* dm-verify-scrub.c: the background pass, scrub or sync */
 enum verify_pass_kind {

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Read or change the superblock of a digest-mode metadata device.
+"""Read or change the superblock of a digest-mode metadata device, or of
+a reference-mode state ("metadata <meta_dev>", magic DMVSTATE), whose
+first 20 bytes are laid out the same (dm-verify-state-meta.c).
 
   show DEV               print "magic M version V clean C csum ok|bad"
   set DEV FIELD VALUE    set a 32-bit field (flags, version, block_size)

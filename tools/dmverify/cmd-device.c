@@ -14,7 +14,7 @@
 
 /* The verify table line: "<data> 0 <ref|-> 0 [<#words> <features>]". */
 static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
-			  dev_t ref)
+			  dev_t ref, dev_t meta)
 {
 	unsigned int nwords = o->feature_words;
 	char *params = NULL;
@@ -37,6 +37,8 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 	if (o->sync)
 		nwords++;
 	nwords += digest_words(o);
+	if (o->metadata)
+		nwords += 2;
 	if (nwords) {
 		fprintf(f, " %u", nwords);
 		if (o->policy)
@@ -47,6 +49,8 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 			fprintf(f, " write_cache %" PRIu64, o->write_cache);
 		if (o->sync)
 			fputs(" sync", f);
+		if (o->metadata)
+			fprintf(f, " metadata %u:%u", major(meta), minor(meta));
 		if (o->features)
 			fputs(o->features, f);
 		digest_features(o, f);
@@ -58,22 +62,25 @@ static char *table_params(const struct dmv_opts *o, dev_t data, bool have_ref,
 
 /*
  * create NAME DATA REF [--on-mismatch P] [--seed N] [--fault RULE]...
- * [--write-cache MIB] [--sync] [--digest META|- [--digest-block BYTES]]
+ * [--write-cache MIB] [--sync] [--metadata META]
+ * [--digest META|- [--digest-block BYTES]]
  */
 int cmd_create(struct dmv_opts *o, int argc, char **argv)
 {
 	const char *name = argv[0], *data = argv[1], *ref = argv[2];
 	const char *prog = program_invocation_short_name;
-	uint64_t dbytes, rbytes = 0;
-	dev_t drdev, rrdev = 0;
+	uint64_t dbytes, rbytes = 0, mbytes = 0;
+	dev_t drdev, rrdev = 0, mrdev = 0;
 	struct dm_task *dmt = NULL;
 	struct dm_info info;
 	char *params = NULL;
-	int dfd = -1, rfd = -1, kfd, r;
+	int dfd = -1, rfd = -1, mfd = -1, kfd, r;
 
 	(void)argc;
 	if (!*name || strlen(name) >= DM_NAME_LEN || strchr(name, '/'))
 		return usage_err(dmv_cmd, "invalid device name '%s'", name);
+	if (o->metadata && !strcmp(ref, "-"))
+		return usage_err(dmv_cmd, "--metadata needs a reference device (REF is '-')");
 
 	r = dmv_require_target();
 	if (r)
@@ -103,6 +110,15 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o->metadata) {
+		mfd = open_blockdev(o->metadata, &mbytes, &mrdev);
+		if (mfd < 0)
+			goto out;
+		if (mrdev == drdev || mrdev == rrdev) {
+			warnx("META (%s) must be neither DATA nor REF", o->metadata);
+			goto out;
+		}
+	}
 	if (dbytes < SECTOR_SIZE) {
 		warnx("%s is empty", data);
 		goto out;
@@ -121,7 +137,7 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 		goto out;
 	}
 
-	params = table_params(o, drdev, rfd >= 0, rrdev);
+	params = table_params(o, drdev, rfd >= 0, rrdev, mrdev);
 	if (verbose)
 		fprintf(stderr, "%s: table: 0 %" PRIu64 " %s %s\n", prog,
 			dbytes / SECTOR_SIZE, DMV_TARGET, params);
@@ -139,6 +155,9 @@ int cmd_create(struct dmv_opts *o, int argc, char **argv)
 		close(rfd);
 	rfd = -1;
 	digest_close(o);
+	if (mfd >= 0)
+		close(mfd);
+	mfd = -1;
 	kfd = klog_open();
 	if (!dmv_run_with_nodes(dmt)) {
 		dmv_report_failure(dmt, "create", name);
@@ -160,6 +179,8 @@ out:
 	if (rfd >= 0)
 		close(rfd);
 	digest_close(o);
+	if (mfd >= 0)
+		close(mfd);
 	free(params);
 	return r;
 }

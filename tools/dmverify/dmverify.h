@@ -80,6 +80,7 @@ struct dmv_opts {
 	unsigned int feature_words, nr_faults;
 	bool have_write_cache;
 	bool sync;			/* create -y */
+	const char *metadata;		/* create -m: its device */
 	uint64_t write_cache;		/* create -w, MiB */
 	const char *lost_mode;		/* crash -l: all, prob or torn */
 	unsigned int lost_ppm;

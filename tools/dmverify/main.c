@@ -61,6 +61,7 @@ static const struct option create_opts[] = {
 	{ "sync", no_argument, NULL, 'y' },
 	{ "digest", required_argument, NULL, 'D' },
 	{ "digest-block", required_argument, NULL, 'B' },
+	{ "metadata", required_argument, NULL, 'm' },
 	OPT_END
 };
 
@@ -117,10 +118,10 @@ static const struct option diff_opts[] = {
 static const struct option help_opts[] = { OPT_HELP, OPT_END };
 
 static const struct dmv_command commands[] = {
-	{ "create", cmd_create, 3, 3, "hp:s:f:w:yD:B:", create_opts, DMV_OUT_NONE,
+	{ "create", cmd_create, 3, 3, "hp:s:f:w:yD:B:m:", create_opts, DMV_OUT_NONE,
 	  "needs NAME DATA REF",
 	  "NAME DATA REF [--on-mismatch POLICY] [--seed N] [--fault \"RULE\"]...\n"
-	  "       [--write-cache MIB] [--sync]\n"
+	  "       [--write-cache MIB] [--sync] [--metadata META]\n"
 	  "       NAME DATA - --digest META|- [--digest-block BYTES] [...]",
 	  "create a verify device over DATA, compared against REF",
 	  "Create the device-mapper device NAME with one verify target that covers\n"
@@ -146,7 +147,11 @@ static const struct dmv_command commands[] = {
 	  "                            (zeroed, or a digest store of this DATA)\n"
 	  "  -B, --digest-block BYTES  bytes per digest, a power of two from 512 to\n"
 	  "                            1048576 (default 4096); DATA's size must be a\n"
-	  "                            multiple of it\n" },
+	  "                            multiple of it\n"
+	  "  -m, --metadata META       keep the undefined and unsynced ranges and the\n"
+	  "                            counters on the block device META, so that\n"
+	  "                            they outlive a removal and a reboot (needs REF;\n"
+	  "                            a zeroed META is formatted)\n" },
 	{ "remove", cmd_remove, 1, 1, "hr", remove_opts, DMV_OUT_NONE,
 	  "needs NAME", "NAME [--retry]",
 	  "remove a verify device",
@@ -434,6 +439,9 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 	case 'D':
 	case 'B':
 		return digest_option(o, c, arg);
+	case 'm':
+		o->metadata = arg;
+		return EX_CLEAN;
 	case 't': {
 		uint64_t rate;
 
