@@ -201,6 +201,7 @@ bool dm_verify_digest_intent_begin(struct verify_c *vc, struct verify_io *io)
 	verify_intent_range(in, io->sector, io->nr_sectors, &first, &last);
 	for (r = first; r <= last; r++) {
 		atomic_inc(&in->inflight[r]);
+		/* Counted before touched: a pass that misses touched sees it. */
 		smp_mb__after_atomic();
 		if (!test_bit(r, in->touched))
 			set_bit(r, in->touched);
@@ -254,9 +255,9 @@ int dm_verify_digest_intent_wait(struct verify_c *vc, struct verify_io *io)
 		dm_verify_intent_image_changed(in->dg);
 	mutex_unlock(&in->lock);
 	if (err)
-		DMERR_LIMIT("%s: cannot record write intent on %s (%d): write to sector %llu+%u failed",
+		DMERR_LIMIT("%s: cannot record write intent on %s (%d): %s %llu+%u failed",
 			    dm_table_device_name(vc->ti->table),
-			    vc->digest->name, err,
+			    vc->digest->name, err, "write to sector",
 			    (unsigned long long)io->sector, io->nr_sectors);
 	return err;
 }
@@ -308,6 +309,7 @@ static void verify_intent_work(struct work_struct *work)
 	bitmap_zero(in->chosen, in->nr_regions);
 	for_each_set_bit(r, in->image, in->nr_regions) {
 		clear_bit(r, in->touched);
+		/* Pairs with dm_verify_digest_intent_begin(): see its count. */
 		smp_mb__after_atomic();
 		if (atomic_read(&in->inflight[r]))
 			continue;

@@ -71,6 +71,7 @@ struct verify_meta_sb {
 struct verify_digest_meta {
 	struct dm_target *ti;
 	struct dm_dev *dev;
+	struct block_device *data_bdev;
 	struct dm_bufio_client *bufio;
 	u64 digests_start;
 	u64 known_start;
@@ -112,6 +113,7 @@ static void verify_meta_set(struct verify_digest *dg, u64 block, u64 digest)
 	struct verify_digest_meta *meta = dg->meta;
 
 	dm_verify_mem_set(dg, block, digest);
+	/* The digest before the dirty bit: see above. */
 	smp_mb();
 	verify_meta_dirty(meta, meta->digests_start + block / VERIFY_META_DIGESTS);
 	verify_meta_dirty(meta, meta->known_start + block / VERIFY_META_BITS);
@@ -243,6 +245,11 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
  * Write the dirty blocks of the working set and flush them.  On failure
  * they are all dirty again.  While the target runs, under the intent
  * log's lock: see verify_meta_set() for the order with the I/O path.
+ *
+ * The data device is flushed first: a write completed in its volatile
+ * cache and lost at a power cut would leave the saved digest, trusted
+ * once the region's bit is clear or the superblock clean, newer than
+ * the data.
  */
 static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 {
@@ -250,9 +257,12 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 	unsigned long mb;
 	struct dm_buffer *b;
 	void *p;
-	int r = 0;
+	int r;
 
 	*nr = 0;
+	r = blkdev_issue_flush(meta->data_bdev);
+	if (r)
+		return r;
 	for_each_set_bit(mb, meta->dirty, meta->meta_blocks) {
 		if (!test_and_clear_bit(mb, meta->dirty))
 			continue;
@@ -473,11 +483,11 @@ static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
 		blocks += end - first;
 		cond_resched();
 	}
-	DMWARN("%s: digests on %s %s: %u of %llu regions being written, their %llu blocks unknown, %llu of them had a digest",
+	DMWARN("%s: digests on %s %s: %u of %llu %s, their %llu blocks unknown, %llu %s",
 	       verify_meta_name(meta), meta->dev->name,
 	       "were not saved cleanly (crash or power cut while in use)",
-	       bitmap_weight(image, n), n, blocks,
-	       had - atomic64_read(&m->nr_known));
+	       bitmap_weight(image, n), n, "regions being written", blocks,
+	       had - atomic64_read(&m->nr_known), "of them had a digest");
 	return 0;
 }
 
@@ -683,6 +693,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		return r;
 	}
 	dg->name = meta->dev->name;
+	meta->data_bdev = verify_data_bdev(vc);
 	if (meta->dev->bdev == verify_data_bdev(vc)) {
 		ti->error = "Metadata device is the data device";
 		return -EINVAL;
