@@ -36,6 +36,7 @@
  */
 #include "dm-verify.h"
 
+#include <linux/blkdev.h>
 #include <linux/crc32c.h>
 #include <linux/dm-bufio.h>
 #include <linux/slab.h>
