@@ -11,14 +11,23 @@
  *   block 0                 superblock (struct verify_meta_sb)
  *   blocks 1 ...            digests: 8 bytes per data block, little endian
  *   then                    known bitmap: a bit per data block, little endian
+ *   then, version 2         write-intent bitmap, one block: a bit per region
+ *                           (dm-verify-digest-intent.c), little endian
  *
  * Before the first I/O of a resume the superblock's clean flag is cleared
  * and flushed; once the target is suspended (a reload, a removal) the dirty
  * blocks are written and flushed, then the superblock with the clean flag.
  * A superblock still unclean at load means the digests on the device may be
- * older than the data (a crash or power cut while the target ran): every
- * block is then unknown, never a false mismatch.  Knowing which blocks were
- * being written (a write-intent log) would keep the others; not done yet.
+ * older than the data (a crash or power cut while the target ran): the
+ * blocks of the regions set in the write-intent bitmap become unknown, and
+ * only those; never a false mismatch.  A version 1 device (no intent
+ * bitmap, written by an older module) is read and kept as version 1: there
+ * an unclean shutdown makes every block unknown, as that module did.  A
+ * device zeroed, then formatted by this module, gets version 2.
+ *
+ * While the target runs, the device's buffers are used by the write-intent
+ * log only, under its lock: the working set is saved there by its pass
+ * (dm_verify_meta_save()) and by the suspend.
  *
  * A device whose first 4 KiB are all zero is taken as empty and formatted
  * at the first resume; one that holds anything else without our magic is
@@ -27,6 +36,7 @@
  */
 #include "dm-verify.h"
 
+#include <linux/blkdev.h>
 #include <linux/crc32c.h>
 #include <linux/dm-bufio.h>
 #include <linux/slab.h>
@@ -37,7 +47,8 @@
 #define VERIFY_META_BITS		(VERIFY_META_BLOCK * BITS_PER_BYTE)
 /* "DMVDIGST" as it reads on the device. */
 #define VERIFY_META_MAGIC		0x5453474944564d44ULL
-#define VERIFY_META_VERSION		1
+#define VERIFY_META_VERSION		2
+#define VERIFY_META_VERSION_NO_INTENT	1
 #define VERIFY_META_CLEAN		BIT(0)
 /* Digest blocks read ahead at a time when loading. */
 #define VERIFY_META_PREFETCH		256
@@ -53,15 +64,21 @@ struct verify_meta_sb {
 	__le64 digests_start;	/* in metadata blocks */
 	__le64 known_start;
 	__le64 meta_blocks;	/* all used, the superblock included */
+	/* Version 2 */
+	__le64 intent_start;	/* the write-intent bitmap's block */
+	__le32 region_shift;	/* log2 of the digest blocks per region */
 } __packed;
 
 struct verify_digest_meta {
 	struct dm_target *ti;
 	struct dm_dev *dev;
+	struct block_device *data_bdev;
 	struct dm_bufio_client *bufio;
 	u64 digests_start;
 	u64 known_start;
+	u64 intent_start;
 	u64 meta_blocks;
+	bool v1;		/* a version 1 device: no intent bitmap */
 	unsigned long *dirty;	/* metadata blocks the device lacks */
 	u64 *scratch;		/* one bitmap block, in CPU order */
 	bool loaded;		/* the working set is the device's, or newer */
@@ -86,11 +103,19 @@ static void verify_meta_dirty(struct verify_digest_meta *meta, u64 mb)
 		set_bit(mb, meta->dirty);
 }
 
+/*
+ * The digest is set before its block is marked dirty, and the intent
+ * log's pass clears a dirty bit (fully ordered) before it reads the
+ * block's digests: either it sees the new digest or we see the bit clear
+ * and set it again.  A lost update would be saved as clean, and stale.
+ */
 static void verify_meta_set(struct verify_digest *dg, u64 block, u64 digest)
 {
 	struct verify_digest_meta *meta = dg->meta;
 
 	dm_verify_mem_set(dg, block, digest);
+	/* The digest before the dirty bit: see above. */
+	smp_mb();
 	verify_meta_dirty(meta, meta->digests_start + block / VERIFY_META_DIGESTS);
 	verify_meta_dirty(meta, meta->known_start + block / VERIFY_META_BITS);
 }
@@ -103,19 +128,25 @@ static void verify_meta_invalidate(struct verify_digest *dg, u64 block, u64 nr)
 	if (!nr)
 		return;
 	dm_verify_mem_invalidate(dg, block, nr);
+	smp_mb();	/* see verify_meta_set() */
 	/* The digests of unknown blocks are never read: only the bitmap. */
 	last = meta->known_start + (block + nr - 1) / VERIFY_META_BITS;
 	for (mb = meta->known_start + block / VERIFY_META_BITS; mb <= last; mb++)
 		verify_meta_dirty(meta, mb);
 }
 
-/* The whole bitmap, and the digests of every known block, to be written. */
+/*
+ * The whole bitmap, and the digests of every known block, to be written;
+ * until they are, every region is set in the intent bitmap.
+ */
 static void verify_meta_dirty_all(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	u64 mb, first;
 
-	for (mb = meta->known_start; mb < meta->meta_blocks; mb++)
+	bitmap_fill(dm_verify_intent_image(dg), dm_verify_intent_nr_regions(dg));
+	dm_verify_intent_image_changed(dg);
+	for (mb = meta->known_start; mb < meta->intent_start; mb++)
 		set_bit(mb, meta->dirty);
 	for (mb = meta->digests_start; mb < meta->known_start; mb++) {
 		first = (mb - meta->digests_start) * VERIFY_META_DIGESTS;
@@ -184,13 +215,18 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 	sb = p;
 	sb->flags = cpu_to_le32(clean ? VERIFY_META_CLEAN : 0);
 	sb->magic = cpu_to_le64(VERIFY_META_MAGIC);
-	sb->version = cpu_to_le32(VERIFY_META_VERSION);
+	sb->version = cpu_to_le32(meta->v1 ? VERIFY_META_VERSION_NO_INTENT :
+				  VERIFY_META_VERSION);
 	sb->block_size = cpu_to_le32(1U << dg->block_shift);
 	sb->data_sectors = cpu_to_le64(meta->ti->len);
 	sb->nr_blocks = cpu_to_le64(dg->nr_blocks);
 	sb->digests_start = cpu_to_le64(meta->digests_start);
 	sb->known_start = cpu_to_le64(meta->known_start);
 	sb->meta_blocks = cpu_to_le64(meta->meta_blocks);
+	if (!meta->v1) {
+		sb->intent_start = cpu_to_le64(meta->intent_start);
+		sb->region_shift = cpu_to_le32(dm_verify_intent_shift(dg));
+	}
 	sb->csum = cpu_to_le32(verify_meta_csum(p));
 	dm_bufio_mark_buffer_dirty(b);
 	dm_bufio_release(b);
@@ -206,37 +242,124 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
  * load makes every block unknown) and everything is written again next
  * time.
  */
-static int verify_meta_commit(struct verify_digest *dg)
+/*
+ * Write the dirty blocks of the working set and flush them.  On failure
+ * they are all dirty again.  While the target runs, under the intent
+ * log's lock: see verify_meta_set() for the order with the I/O path.
+ *
+ * The data device is flushed first: a write completed in its volatile
+ * cache and lost at a power cut would leave the saved digest, trusted
+ * once the region's bit is clear or the superblock clean, newer than
+ * the data.
+ */
+static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	unsigned long mb;
-	u64 nr = 0;
 	struct dm_buffer *b;
 	void *p;
-	int r = 0;
+	int r;
 
+	*nr = 0;
+	r = blkdev_issue_flush(meta->data_bdev);
+	if (r)
+		return r;
 	for_each_set_bit(mb, meta->dirty, meta->meta_blocks) {
-		clear_bit(mb, meta->dirty);
+		if (!test_and_clear_bit(mb, meta->dirty))
+			continue;
 		p = dm_bufio_new(meta->bufio, mb, &b);
 		if (IS_ERR(p)) {
+			set_bit(mb, meta->dirty);
 			r = PTR_ERR(p);
 			break;
 		}
 		verify_meta_fill(dg, mb, p);
 		dm_bufio_mark_buffer_dirty(b);
 		dm_bufio_release(b);
-		nr++;
+		(*nr)++;
 		cond_resched();
 	}
 	if (!r)
 		r = dm_bufio_write_dirty_buffers(meta->bufio);
 	if (!r)
 		r = dm_bufio_issue_flush(meta->bufio);
+	if (r)
+		bitmap_fill(meta->dirty, meta->intent_start);
+	return r;
+}
+
+/* Put the intent bitmap @image in its buffer, dirty; written later. */
+static int verify_meta_put_intent(struct verify_digest *dg,
+				  const unsigned long *image)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	u64 i, n = dm_verify_intent_nr_regions(dg);
+	struct dm_buffer *b;
+	__le64 *le;
+
+	le = dm_bufio_new(meta->bufio, meta->intent_start, &b);
+	if (IS_ERR(le))
+		return PTR_ERR(le);
+	memset(le, 0, VERIFY_META_BLOCK);
+	bitmap_to_arr64(meta->scratch, image, n);
+	for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
+		le[i] = cpu_to_le64(meta->scratch[i]);
+	dm_bufio_mark_buffer_dirty(b);
+	dm_bufio_release(b);
+	return 0;
+}
+
+/* The intent log's write: @image on the device, flushed.  Under its lock. */
+int dm_verify_meta_write_intent(struct verify_digest *dg,
+				const unsigned long *image)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	int r;
+
+	r = verify_meta_put_intent(dg, image);
+	if (!r)
+		r = dm_bufio_write_dirty_buffers(meta->bufio);
+	if (!r)
+		r = dm_bufio_issue_flush(meta->bufio);
+	return r;
+}
+
+/* The intent log's pass: every digest set so far on the device, flushed. */
+int dm_verify_meta_save(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	u64 nr;
+	int r;
+
+	r = verify_meta_write_dirty(dg, &nr);
+	if (r) {
+		DMERR_LIMIT("%s: saving digests to %s failed (%d): intent bits kept",
+			    verify_meta_name(meta), meta->dev->name, r);
+		return r;
+	}
+	dm_bufio_forget_buffers(meta->bufio, 0, meta->intent_start);
+	return 0;
+}
+
+static int verify_meta_commit(struct verify_digest *dg)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	unsigned long *image = dm_verify_intent_image(dg);
+	u64 nr = 0;
+	int r;
+
+	r = verify_meta_write_dirty(dg, &nr);
+	/* Every digest is on the device: no region may be stale. */
+	if (!r && !meta->v1) {
+		bitmap_zero(image, dm_verify_intent_nr_regions(dg));
+		dm_verify_intent_image_changed(dg);
+		r = verify_meta_put_intent(dg, image);
+	}
 	if (!r)
 		r = verify_meta_write_sb(dg, true);
 	if (r) {
-		bitmap_fill(meta->dirty, meta->meta_blocks);
-		DMERR("%s: saving digests to %s failed (%d): all unknown at the next load",
+		bitmap_fill(meta->dirty, meta->intent_start);
+		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
 	}
@@ -245,6 +368,33 @@ static int verify_meta_commit(struct verify_digest *dg)
 	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
 	DMDEBUG("%s: %llu metadata blocks saved", verify_meta_name(meta), nr);
 	return 0;
+}
+
+/* The layout of metadata version @version: with an intent bitmap or not. */
+static void verify_meta_set_version(struct verify_digest *dg, u32 version)
+{
+	struct verify_digest_meta *meta = dg->meta;
+
+	meta->v1 = version == VERIFY_META_VERSION_NO_INTENT;
+	meta->meta_blocks = meta->intent_start + !meta->v1;
+	dm_verify_intent_enable(dg, !meta->v1);
+}
+
+/* Does @sb's layout, for its version, match ours?  Takes its version. */
+static bool verify_meta_layout_ok(struct verify_digest *dg,
+				  const struct verify_meta_sb *sb)
+{
+	struct verify_digest_meta *meta = dg->meta;
+
+	verify_meta_set_version(dg, le32_to_cpu(sb->version));
+	if (le64_to_cpu(sb->nr_blocks) != dg->nr_blocks ||
+	    le64_to_cpu(sb->digests_start) != meta->digests_start ||
+	    le64_to_cpu(sb->known_start) != meta->known_start ||
+	    le64_to_cpu(sb->meta_blocks) != meta->meta_blocks)
+		return false;
+	return meta->v1 ||
+	       (le64_to_cpu(sb->intent_start) == meta->intent_start &&
+		le32_to_cpu(sb->region_shift) == dm_verify_intent_shift(dg));
 }
 
 /*
@@ -273,15 +423,18 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 	}
 	sb = p;
 	if (!memchr_inv(p, 0, VERIFY_META_BLOCK)) {
+		verify_meta_set_version(dg, VERIFY_META_VERSION);
 		*fresh = true;
 		r = 0;
 	} else if (le64_to_cpu(sb->magic) != VERIFY_META_MAGIC) {
 		*err = "Metadata device is neither a digest store nor zeroed: not overwritten";
 	} else if (le32_to_cpu(sb->csum) != verify_meta_csum(p)) {
 		*err = "Metadata superblock checksum mismatch";
-	} else if (le32_to_cpu(sb->version) != VERIFY_META_VERSION) {
-		DMERR("%s: metadata version %u, this module reads version %u",
-		      name, le32_to_cpu(sb->version), VERIFY_META_VERSION);
+	} else if (le32_to_cpu(sb->version) != VERIFY_META_VERSION &&
+		   le32_to_cpu(sb->version) != VERIFY_META_VERSION_NO_INTENT) {
+		DMERR("%s: metadata version %u, this module reads versions %u and %u",
+		      name, le32_to_cpu(sb->version),
+		      VERIFY_META_VERSION_NO_INTENT, VERIFY_META_VERSION);
 		*err = "Unsupported metadata version";
 	} else if (le32_to_cpu(sb->block_size) != 1U << dg->block_shift) {
 		DMERR("%s: metadata records digest_block %u, the table has %u",
@@ -292,10 +445,7 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 		      name, le64_to_cpu(sb->data_sectors),
 		      (unsigned long long)meta->ti->len);
 		*err = "Metadata records another data size";
-	} else if (le64_to_cpu(sb->nr_blocks) != dg->nr_blocks ||
-		   le64_to_cpu(sb->digests_start) != meta->digests_start ||
-		   le64_to_cpu(sb->known_start) != meta->known_start ||
-		   le64_to_cpu(sb->meta_blocks) != meta->meta_blocks) {
+	} else if (!verify_meta_layout_ok(dg, sb)) {
 		*err = "Metadata layout is inconsistent";
 	} else {
 		*clean = le32_to_cpu(sb->flags) & VERIFY_META_CLEAN;
@@ -306,8 +456,46 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 }
 
 /*
+ * Not saved cleanly: read the intent bitmap, and make the blocks of the
+ * regions set there unknown (their known bitmap blocks dirty).  The bits
+ * stay set, on the device and in the image, until a pass has saved that.
+ */
+static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_digest_mem *m = dg->store;
+	unsigned long *image = dm_verify_intent_image(dg);
+	u64 i, n = dm_verify_intent_nr_regions(dg), first, end, blocks = 0;
+	unsigned long r;
+	struct dm_buffer *b;
+	__le64 *le;
+
+	le = dm_bufio_read(meta->bufio, meta->intent_start, &b);
+	if (IS_ERR(le))
+		return PTR_ERR(le);
+	for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
+		meta->scratch[i] = le64_to_cpu(le[i]);
+	dm_bufio_release(b);
+	bitmap_from_arr64(image, meta->scratch, n);
+	dm_verify_intent_image_changed(dg);
+	for_each_set_bit(r, image, n) {
+		dm_verify_intent_blocks(dg, r, &first, &end);
+		verify_meta_invalidate(dg, first, end - first);
+		blocks += end - first;
+		cond_resched();
+	}
+	DMWARN("%s: digests on %s %s: %u of %llu %s, their %llu blocks unknown, %llu %s",
+	       verify_meta_name(meta), meta->dev->name,
+	       "were not saved cleanly (crash or power cut while in use)",
+	       bitmap_weight(image, n), n, "regions being written", blocks,
+	       had - atomic64_read(&m->nr_known), "of them had a digest");
+	return 0;
+}
+
+/*
  * Load the known bitmap, and the digests of the known blocks when the
- * device was saved cleanly; else every block is unknown.
+ * device was saved cleanly or has an intent bitmap; else every block is
+ * unknown.
  */
 static int verify_meta_load(struct verify_digest *dg, bool clean)
 {
@@ -316,10 +504,11 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 	u64 j, i, k, first, n, end, had = 0;
 	struct dm_buffer *b;
 	__le64 *le;
+	int r;
 
 	dm_bufio_prefetch(meta->bufio, meta->known_start,
-			  meta->meta_blocks - meta->known_start);
-	for (j = 0; j < meta->meta_blocks - meta->known_start; j++) {
+			  meta->intent_start - meta->known_start);
+	for (j = 0; j < meta->intent_start - meta->known_start; j++) {
 		first = j * VERIFY_META_BITS;
 		n = min_t(u64, dg->nr_blocks - first, VERIFY_META_BITS);
 		le = dm_bufio_read(meta->bufio, meta->known_start + j, &b);
@@ -333,7 +522,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		had += bitmap_weight(m->known + first / BITS_PER_LONG, n);
 		cond_resched();
 	}
-	if (!clean) {
+	if (!clean && meta->v1) {
 		memset(m->known, 0, BITS_TO_LONGS(dg->nr_blocks) * sizeof(long));
 		atomic64_set(&m->nr_known, 0);
 		verify_meta_dirty_all(dg);
@@ -361,6 +550,11 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		cond_resched();
 	}
 	atomic64_set(&m->nr_known, had);
+	if (!clean) {
+		r = verify_meta_load_intent(dg, had);
+		dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
+		return r;
+	}
 	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
 	DMINFO("%s: %llu of %llu blocks known from %s",
 	       verify_meta_name(meta), had, dg->nr_blocks, meta->dev->name);
@@ -380,7 +574,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 	int r;
 
 	if (meta->open)
-		return 0;
+		goto start;
 	if (!meta->loaded) {
 		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
 		if (!r && fresh)
@@ -395,18 +589,30 @@ static int verify_meta_resume(struct verify_digest *dg)
 		}
 		meta->loaded = true;
 	}
-	r = verify_meta_write_sb(dg, false);
+	if (bdev_nr_sectors(meta->dev->bdev) <
+	    meta->meta_blocks * VERIFY_META_SECTORS) {
+		DMERR("%s: metadata %s is too small for its layout",
+		      verify_meta_name(meta), meta->dev->name);
+		return -ENOSPC;
+	}
+	/* The intent bitmap as it must be (bits kept, or all set) before I/O. */
+	r = meta->v1 ? 0 : verify_meta_put_intent(dg, dm_verify_intent_image(dg));
+	if (!r)
+		r = verify_meta_write_sb(dg, false);
 	if (r) {
 		DMERR("%s: cannot mark digests on %s in use (%d)",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
 	}
 	meta->open = true;
+start:
+	dm_verify_intent_start(dg);
 	return 0;
 }
 
 static void verify_meta_suspend(struct verify_digest *dg)
 {
+	dm_verify_intent_stop(dg);
 	if (dg->meta->open)
 		verify_meta_commit(dg);
 }
@@ -420,6 +626,7 @@ static void verify_meta_destroy(struct verify_digest *dg)
 	struct verify_digest_meta *meta = dg->meta;
 
 	if (meta) {
+		dm_verify_intent_destroy(dg);
 		if (meta->bufio)
 			dm_bufio_client_destroy(meta->bufio);
 		if (meta->dev)
@@ -470,8 +677,16 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 	meta->digests_start = 1;
 	meta->known_start = meta->digests_start +
 			    DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_DIGESTS);
-	meta->meta_blocks = meta->known_start +
-			    DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
+	meta->intent_start = meta->known_start +
+			     DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
+	/* Version 2 unless the device says 1 (verify_meta_set_version()). */
+	meta->meta_blocks = meta->intent_start + 1;
+	r = dm_verify_intent_create(dg);
+	if (r) {
+		ti->error = "Cannot allocate digests";
+		return r;
+	}
+	dm_verify_intent_enable(dg, true);
 
 	r = dm_get_device(ti, path, dm_table_get_mode(ti->table), &meta->dev);
 	if (r) {
@@ -479,6 +694,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		return r;
 	}
 	dg->name = meta->dev->name;
+	meta->data_bdev = verify_data_bdev(vc);
 	if (meta->dev->bdev == verify_data_bdev(vc)) {
 		ti->error = "Metadata device is the data device";
 		return -EINVAL;

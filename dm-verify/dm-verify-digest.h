@@ -48,6 +48,7 @@ struct verify_digest_mem {
 };
 
 struct verify_digest_meta;
+struct verify_intent;
 
 struct verify_digest {
 	const struct verify_digest_store_ops *ops;
@@ -55,6 +56,7 @@ struct verify_digest {
 	/* The working set: every store keeps all digests in memory. */
 	struct verify_digest_mem *store;
 	struct verify_digest_meta *meta;	/* NULL: memory only */
+	struct verify_intent *intent;	/* with meta: the write-intent log */
 	bool taken_over;		/* a reload handed us the digests */
 	unsigned int block_shift;	/* log2 of the block size in bytes */
 	unsigned int block_sectors;
@@ -73,5 +75,24 @@ void dm_verify_mem_set(struct verify_digest *dg, u64 block, u64 digest);
 void dm_verify_mem_invalidate(struct verify_digest *dg, u64 block, u64 nr);
 u64 dm_verify_mem_nr_unknown(struct verify_digest *dg);
 void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old);
+
+/*
+ * The write-intent log (dm-verify-digest-intent.c) and the two metadata
+ * writes it asks of dm-verify-digest-meta.c.
+ */
+unsigned int dm_verify_intent_shift(struct verify_digest *dg);
+int dm_verify_intent_create(struct verify_digest *dg);
+void dm_verify_intent_destroy(struct verify_digest *dg);
+u64 dm_verify_intent_nr_regions(struct verify_digest *dg);
+void dm_verify_intent_enable(struct verify_digest *dg, bool on);
+unsigned long *dm_verify_intent_image(struct verify_digest *dg);
+void dm_verify_intent_image_changed(struct verify_digest *dg);
+void dm_verify_intent_blocks(struct verify_digest *dg, u64 r, u64 *first,
+			     u64 *end);
+void dm_verify_intent_start(struct verify_digest *dg);
+void dm_verify_intent_stop(struct verify_digest *dg);
+int dm_verify_meta_save(struct verify_digest *dg);
+int dm_verify_meta_write_intent(struct verify_digest *dg,
+				const unsigned long *image);
 
 #endif

@@ -42,7 +42,8 @@
 	X(SYNC_RUNNING, sync_running)			\
 	X(UNSYNCED_SECTORS, unsynced_sectors)		\
 	X(UNKNOWN_BLOCKS, unknown_blocks)		\
-	X(PARTIAL_BLOCK_WRITES, partial_block_writes)
+	X(PARTIAL_BLOCK_WRITES, partial_block_writes)	\
+	X(DIRTY_REGIONS, dirty_regions)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

@@ -65,6 +65,7 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	val[VERIFY_STAT_WRITE_CACHE_BYTES] = vc->wc.bytes;
 	val[VERIFY_STAT_UNSYNCED_SECTORS] = vc->unsynced.sectors;
 	val[VERIFY_STAT_UNKNOWN_BLOCKS] = dm_verify_digest_unknown(vc);
+	val[VERIFY_STAT_DIRTY_REGIONS] = dm_verify_digest_dirty_regions(vc);
 	dm_verify_scrub_progress(vc, &val[VERIFY_STAT_SCRUB_RUNNING],
 				 &val[VERIFY_STAT_SYNC_RUNNING],
 				 &val[VERIFY_STAT_SCRUB_POSITION],

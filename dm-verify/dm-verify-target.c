@@ -186,6 +186,7 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 	else if ((vc->ref_dev || vc->wc.budget) && io->op == VERIFY_OP_FLUSH)
 		verify_account_flush(vc, io);
 	dm_verify_free_legs(io);
+	dm_verify_digest_intent_end(vc, io);
 	dm_verify_untrack(vc, io);
 	status = verify_apply_fault(io, status);
 	/* In flight at a power cut: whatever the legs did, the caller sees EIO. */
@@ -295,6 +296,7 @@ static bool verify_stopped(struct verify_c *vc)
 /* Halted or crashed while waiting its turn: no legs were allocated. */
 static void verify_fail_unissued(struct verify_io *io)
 {
+	dm_verify_digest_intent_end(io->vc, io);
 	dm_verify_untrack(io->vc, io);
 	verify_endio_io(io, BLK_STS_IOERR);
 }
@@ -343,6 +345,11 @@ static void verify_issue(struct verify_io *io)
 	LIST_HEAD(one);
 
 	if (verify_stopped(vc)) {
+		verify_fail_unissued(io);
+		return;
+	}
+	/* Digest mode: the regions it writes are set on the metadata device. */
+	if (!io->intent_ready && dm_verify_digest_intent_wait(vc, io)) {
 		verify_fail_unissued(io);
 		return;
 	}
@@ -554,6 +561,11 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	io->copy_bio = NULL;
 	io->undo = NULL;
 	io->rmw = NULL;
+	io->intent = false;
+	io->intent_ready = true;
+	/* Digest mode: a write's regions are set on the metadata device first. */
+	if (vc->digest && io->is_write && io->nr_sectors)
+		io->intent_ready = dm_verify_digest_intent_begin(vc, io);
 
 	/*
 	 * Every bio is tracked before its legs are allocated, so a bio that
@@ -576,7 +588,7 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		verify_wc_batch_add(vc, io);
 		return DM_MAPIO_SUBMITTED;
 	}
-	if ((bio->bi_opf & REQ_NOWAIT) ||
+	if ((bio->bi_opf & REQ_NOWAIT) || !io->intent_ready ||
 	    (io->is_write && (verify_offload(vc, io) ||
 			      verify_wc_write(vc, io) ||
 			      dm_verify_digest_rmw_wanted(vc, io)))) {

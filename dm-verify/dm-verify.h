@@ -224,6 +224,8 @@ struct verify_io {
 	struct verify_rmw *rmw;		/* digest mode: blocks written in part */
 	bool tracked;
 	bool waiting;
+	bool intent;			/* counted in its regions' write intent */
+	bool intent_ready;		/* its regions are set on the device */
 	bool is_write;			/* changes content: write, discard, zeroes */
 	struct rb_node rb;		/* in verify_c.inflight while tracked */
 	sector_t track_first;		/* the range it is tracked by */
@@ -308,6 +310,12 @@ void dm_verify_digest_emit_table(struct verify_c *vc, char *result,
 /* dm-verify-digest-meta.c */
 int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 				 const char *path);
+
+/* dm-verify-digest-intent.c */
+bool dm_verify_digest_intent_begin(struct verify_c *vc, struct verify_io *io);
+int dm_verify_digest_intent_wait(struct verify_c *vc, struct verify_io *io);
+void dm_verify_digest_intent_end(struct verify_c *vc, struct verify_io *io);
+u64 dm_verify_digest_dirty_regions(struct verify_c *vc);
 
 /* dm-verify-state-meta.c */
 int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);

@@ -9,9 +9,16 @@ first 20 bytes are laid out the same (dm-verify-state-meta.c).
                          and write a valid checksum, as a newer or older
                          tool would; the block is read and written whole
                          with O_DIRECT
+  intent DEV             print "intent regions R..." (or "none"): the
+                         regions set in a version 2 write-intent bitmap
+  downgrade DEV          make a version 2 device what a version 1 module
+                         would have written (the same blocks, no intent
+                         bitmap, no version 2 fields)
 
 Layout (dm-verify-digest-meta.c): le32 csum, le32 flags, 8-byte magic,
-le32 version, le32 block_size, ...; the checksum is the CRC-32C of bytes
+le32 version, le32 block_size, le64 data_sectors, nr_blocks,
+digests_start, known_start, meta_blocks, then in version 2 le64
+intent_start and le32 region_shift; the checksum is the CRC-32C of bytes
 4-4095 of the first 4 KiB.
 """
 import mmap
@@ -36,15 +43,15 @@ def crc32c(data):
     return crc ^ 0xFFFFFFFF
 
 
-def io(dev, data=None):
+def io(dev, data=None, block=0):
     buf = mmap.mmap(-1, BLOCK)
     fd = os.open(dev, (os.O_RDWR if data else os.O_RDONLY) | os.O_DIRECT)
     try:
         if data:
             buf.write(data)
-            os.pwritev(fd, [buf], 0)
+            os.pwritev(fd, [buf], block * BLOCK)
             return None
-        os.preadv(fd, [buf], 0)
+        os.preadv(fd, [buf], block * BLOCK)
         return bytes(buf)
     finally:
         os.close(fd)
@@ -59,6 +66,18 @@ def main():
         magic = blk[8:16].decode("ascii", "replace")
         ok = "ok" if csum == crc32c(blk[4:]) else "bad"
         print(f"magic {magic} version {version} clean {flags & 1} csum {ok}")
+    elif cmd == "intent":
+        start = struct.unpack_from("<Q", blk, 64)[0]
+        bits = int.from_bytes(io(dev, block=start), "little")
+        regions = [str(i) for i in range(BLOCK * 8) if bits >> i & 1]
+        print("intent regions " + (" ".join(regions) or "none"))
+    elif cmd == "downgrade":
+        start = struct.unpack_from("<Q", blk, 64)[0]
+        struct.pack_into("<I", blk, 16, 1)
+        struct.pack_into("<Q", blk, 56, start)
+        blk[64:76] = bytes(12)
+        struct.pack_into("<I", blk, 0, crc32c(blk[4:]))
+        io(dev, bytes(blk))
     elif cmd == "set":
         struct.pack_into("<I", blk, FIELDS[sys.argv[3]], int(sys.argv[4], 0))
         struct.pack_into("<I", blk, 0, crc32c(blk[4:]))

@@ -93,6 +93,7 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_UNSYNCED_SECTORS] = "sectors a sync has yet to copy (not compared)",
 	[DMV_ST_UNKNOWN_BLOCKS] = "digest mode: blocks whose digest is unknown (not verified)",
 	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that covered a block in part (a known block is read and kept known)",
+	[DMV_ST_DIRTY_REGIONS] = "digest mode, metadata device: write-intent regions set (unknown after an unclean shutdown)",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
