@@ -34,9 +34,9 @@
  * regions set on the device become unknown and stay so until written or
  * synced; the bits stay set until a pass has saved that.
  *
- * What needs no bit: a sync (dm-verify-sync.c) sets digests to what the
- * device holds without changing it, so an older saved digest for the same
- * bytes is the same.  A read never changes a digest.
+ * A sync (dm-verify-sync.c) changes no data but is counted like a write:
+ * it makes blocks known, and the digest saved for a block while it was
+ * unknown is stale.  A read never changes a digest.
  */
 #include "dm-verify.h"
 

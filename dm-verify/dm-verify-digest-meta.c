@@ -595,8 +595,14 @@ static int verify_meta_resume(struct verify_digest *dg)
 		      verify_meta_name(meta), meta->dev->name);
 		return -ENOSPC;
 	}
-	/* The intent bitmap as it must be (bits kept, or all set) before I/O. */
-	r = meta->v1 ? 0 : verify_meta_put_intent(dg, dm_verify_intent_image(dg));
+	/*
+	 * The intent bitmap as it must be (bits kept, or all set) before I/O,
+	 * and on the device before the superblock says unclean: a crash
+	 * between the two must not pair an unclean superblock with an older
+	 * bitmap.
+	 */
+	r = meta->v1 ? 0 : dm_verify_meta_write_intent(dg,
+						       dm_verify_intent_image(dg));
 	if (!r)
 		r = verify_meta_write_sb(dg, false);
 	if (r) {

@@ -32,9 +32,19 @@ int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
 
 	r = dm_verify_pass_io(client, vc->data_dev, vc->data_start + io->sector,
 			      REQ_OP_READ, buf, io->nr_sectors);
-	if (!r && vc->digest)
-		dm_verify_digest_sync(vc, io->sector, io->nr_sectors, buf);
-	else if (!r)
+	if (!r && vc->digest) {
+		/*
+		 * Logged like a write: a block made known here may have an
+		 * older digest saved from before it became unknown, which a
+		 * crash must not leave trusted in a region marked clean.
+		 */
+		if (!dm_verify_digest_intent_begin(vc, io))
+			r = dm_verify_digest_intent_wait(vc, io);
+		if (!r)
+			dm_verify_digest_sync(vc, io->sector, io->nr_sectors,
+					      buf);
+		dm_verify_digest_intent_end(vc, io);
+	} else if (!r)
 		r = dm_verify_pass_io(client, vc->ref_dev,
 				      vc->ref_start + io->sector,
 				      REQ_OP_WRITE | REQ_FUA, buf,
