@@ -279,6 +279,19 @@ static int verify_state_load(struct verify_c *vc,
 	unverified.gfp = GFP_NOIO | __GFP_NOWARN;
 	unsynced.gfp = GFP_NOIO | __GFP_NOWARN;
 	r = verify_state_read_ranges(vc, h, &unverified, &unsynced, &err);
+	if (r == -EINVAL && !h->clean) {
+		/*
+		 * A crash while a suspend rewrote the ranges in place, before
+		 * the superblock that describes them: neither version is whole.
+		 * Refusing would leave only a zeroed device, which drops them
+		 * too; the whole target is made unsynced below.
+		 */
+		DMWARN("%s: state on %s: saved ranges torn by a crash during a save (%s): dropped",
+		       verify_state_name(vc), meta->dev->name, err);
+		dm_verify_extents_remove(&unverified, 0, vc->ti->len);
+		dm_verify_extents_remove(&unsynced, 0, vc->ti->len);
+		r = 0;
+	}
 	if (r) {
 		DMERR("%s: cannot load the state from %s (%d): %s",
 		      verify_state_name(vc), meta->dev->name, r, err);
