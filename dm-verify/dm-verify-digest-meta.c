@@ -237,12 +237,6 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 }
 
 /*
- * Save the working set: the dirty blocks, a flush, then the clean flag.
- * The target is idle.  On failure the superblock stays unclean (the next
- * load makes every block unknown) and everything is written again next
- * time.
- */
-/*
  * Write the dirty blocks of the working set and flush them.  On failure
  * they are all dirty again.  While the target runs, under the intent
  * log's lock: see verify_meta_set() for the order with the I/O path.
@@ -341,6 +335,13 @@ int dm_verify_meta_save(struct verify_digest *dg)
 	return 0;
 }
 
+/*
+ * Save the working set: the data device flushed, the dirty blocks, a
+ * flush, then the intent bitmap cleared and the clean flag.  The target is
+ * idle.  On failure the superblock stays unclean (the next load makes the
+ * regions set unknown, or every block on a version 1 device) and
+ * everything is written again next time.
+ */
 static int verify_meta_commit(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
