@@ -688,7 +688,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 			     DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
 	/* Version 2 unless the device says 1 (verify_meta_set_version()). */
 	meta->meta_blocks = meta->intent_start + 1;
-	r = dm_verify_intent_create(dg);
+	r = dm_verify_intent_create(dg, dm_table_device_name(ti->table));
 	if (r) {
 		ti->error = "Cannot allocate digests";
 		return r;

@@ -81,7 +81,7 @@ void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old
  * writes it asks of dm-verify-digest-meta.c.
  */
 unsigned int dm_verify_intent_shift(struct verify_digest *dg);
-int dm_verify_intent_create(struct verify_digest *dg);
+int dm_verify_intent_create(struct verify_digest *dg, const char *name);
 void dm_verify_intent_destroy(struct verify_digest *dg);
 u64 dm_verify_intent_nr_regions(struct verify_digest *dg);
 void dm_verify_intent_enable(struct verify_digest *dg, bool on);
