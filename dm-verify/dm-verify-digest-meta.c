@@ -625,6 +625,43 @@ static void verify_meta_suspend(struct verify_digest *dg)
 }
 
 /*
+ * Another table took the digests over and keeps them elsewhere (another
+ * metadata device, or memory): what we saved cleanly at our suspend misses
+ * every write from now on, and a table created on this device later would
+ * trust the stale digests (false mismatches).  Make the device say so:
+ * every region set in the intent bitmap (all blocks unknown at the next
+ * load), then the superblock unclean, as a resume writes them.  From the
+ * new table's resume, as nothing is written in a constructor or
+ * destructor; we are suspended and idle.  Done even when our own save
+ * failed: the bitmap on the device then lacks the new table's writes.
+ */
+static void verify_meta_abandon(struct verify_digest *dg,
+				struct verify_digest *taker)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	unsigned long *image = dm_verify_intent_image(dg);
+	int r = 0;
+
+	if (taker && taker->meta && taker->meta->dev->bdev == meta->dev->bdev)
+		return;
+	if (!meta->v1) {
+		bitmap_fill(image, dm_verify_intent_nr_regions(dg));
+		dm_verify_intent_image_changed(dg);
+		r = dm_verify_meta_write_intent(dg, image);
+	}
+	if (!r)
+		r = verify_meta_write_sb(dg, false);
+	if (r) {
+		DMERR("%s: cannot mark the digests on %s stale (%d): zero its first 4 KiB before using it again",
+		      verify_meta_name(meta), meta->dev->name, r);
+		return;
+	}
+	meta->open = true;
+	DMINFO("%s: digests taken over from %s: left unclean, every block unknown there",
+	       verify_meta_name(meta), meta->dev->name);
+}
+
+/*
  * Never writes: dm suspends a table, which saves it, before destroying it;
  * one still open failed to save and stays unclean on the device.
  */
@@ -657,6 +694,7 @@ static const struct verify_digest_store_ops verify_meta_ops = {
 	.take_over = verify_meta_take_over,
 	.resume = verify_meta_resume,
 	.suspend = verify_meta_suspend,
+	.abandon = verify_meta_abandon,
 };
 
 /*

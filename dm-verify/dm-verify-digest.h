@@ -38,6 +38,13 @@ struct verify_digest_store_ops {
 	 */
 	int (*resume)(struct verify_digest *dg);
 	void (*suspend)(struct verify_digest *dg);
+	/*
+	 * Optional: @dg's table is replaced by one that keeps the digests
+	 * elsewhere (@taker: its store, or NULL), from its first resume on,
+	 * with @dg suspended and idle.  A persistent store must not be
+	 * trusted as it is afterwards.
+	 */
+	void (*abandon)(struct verify_digest *dg, struct verify_digest *taker);
 };
 
 /* The in-memory store: a digest and a "known" bit per block. */

@@ -603,6 +603,34 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 	meta->open = false;
 }
 
+/*
+ * @vc took @old's state over at its first resume and keeps it elsewhere
+ * (another metadata device, or none): what @old saved cleanly at its
+ * suspend misses every discard and failed write from now on, and a table
+ * created on that device later would compare their ranges (false
+ * mismatches).  Save it unclean, which makes such a table unsynced
+ * throughout; @old's ranges went to @vc, so none are saved.  From @vc's
+ * resume, as nothing is written in a constructor or destructor; @old is
+ * suspended and idle.
+ */
+void dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
+{
+	struct verify_state_meta *meta = old->state_meta;
+	int r;
+
+	if (!meta || dm_verify_state_meta_bdev(vc) == meta->dev->bdev)
+		return;
+	r = verify_state_save(old, false);
+	if (r) {
+		DMERR("%s: cannot mark the state on %s stale (%d): zero its first 4 KiB before using it again",
+		      verify_state_name(vc), meta->dev->name, r);
+		return;
+	}
+	meta->open = true;
+	DMINFO("%s: state taken over from %s: left unclean, all unsynced there",
+	       verify_state_name(vc), meta->dev->name);
+}
+
 struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc)
 {
 	return vc->state_meta ? vc->state_meta->dev->bdev : NULL;
