@@ -318,6 +318,15 @@ int dm_verify_digest_intent_wait(struct verify_c *vc, struct verify_io *io);
 void dm_verify_digest_intent_end(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_digest_dirty_regions(struct verify_c *vc);
 
+/* dm-verify-meta-sb.c: the superblock head both metadata formats share */
+#define VERIFY_META_SB_BLOCK	4096
+struct dm_bufio_client;
+struct dm_buffer;
+u32 dm_verify_meta_sb_csum(const void *block);
+void *dm_verify_meta_sb_read(struct dm_bufio_client *bufio, u64 magic,
+			     char *not_ours, struct dm_buffer **bp,
+			     bool *fresh, char **err);
+
 /* dm-verify-state-meta.c */
 int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_state_meta_destroy(struct verify_c *vc);
