@@ -67,6 +67,13 @@ struct verify_intent {
 	atomic_t nr_dirty;		/* bits set in image */
 	bool on;			/* the device has a log (layout 2) */
 	bool running;			/* resumed: the pass is armed */
+	/*
+	 * The pass writes and flushes metadata that writes to the target
+	 * wait for, and so may memory reclaim: it needs a rescuer, which
+	 * system_long_wq lacks.  Its own queue, as it may hold the lock
+	 * for a while, out of the way of the target's I/O queues.
+	 */
+	struct workqueue_struct *wq;
 	struct delayed_work work;
 };
 
@@ -91,7 +98,7 @@ unsigned int dm_verify_intent_shift(struct verify_digest *dg)
 	return ilog2(roundup_pow_of_two(region)) - dg->block_shift;
 }
 
-int dm_verify_intent_create(struct verify_digest *dg)
+int dm_verify_intent_create(struct verify_digest *dg, const char *name)
 {
 	struct verify_intent *in;
 
@@ -110,8 +117,10 @@ int dm_verify_intent_create(struct verify_digest *dg)
 	in->image = bitmap_zalloc(in->nr_regions, GFP_KERNEL);
 	in->chosen = bitmap_zalloc(in->nr_regions, GFP_KERNEL);
 	in->inflight = kvcalloc(in->nr_regions, sizeof(atomic_t), GFP_KERNEL);
+	in->wq = alloc_ordered_workqueue("kverifyd_intent-%s", WQ_MEM_RECLAIM,
+					 name);
 	if (!in->marked || !in->touched || !in->image || !in->chosen ||
-	    !in->inflight)
+	    !in->inflight || !in->wq)
 		return -ENOMEM;
 	return 0;
 }
@@ -124,6 +133,8 @@ void dm_verify_intent_destroy(struct verify_digest *dg)
 		return;
 	/* Stopped at postsuspend; a table never resumed never armed it. */
 	cancel_delayed_work_sync(&in->work);
+	if (in->wq)
+		destroy_workqueue(in->wq);
 	bitmap_free(in->marked);
 	bitmap_free(in->touched);
 	bitmap_free(in->image);
@@ -179,7 +190,7 @@ static void verify_intent_arm(struct verify_intent *in)
 	unsigned int secs = READ_ONCE(digest_intent_secs);
 
 	/* 0: poll each second for a new value, clear nothing. */
-	queue_delayed_work(system_long_wq, &in->work,
+	queue_delayed_work(in->wq, &in->work,
 			   secs ? min(secs, 3600U) * HZ : HZ);
 }
 
@@ -305,6 +316,15 @@ static void verify_intent_work(struct work_struct *work)
 
 	if (!READ_ONCE(digest_intent_secs))
 		goto out;
+	/*
+	 * Held across the data device's flush and the metadata writes, while
+	 * writes wait for it in dm_verify_digest_intent_wait().  No deadlock:
+	 * those writes wait before their legs are allocated, so none of them
+	 * is on either device yet; the flush and the metadata writes go to
+	 * the devices below us (the metadata device is not the data device,
+	 * the constructor checks), never through this target, and a flush
+	 * waits for no write that has not reached its device.
+	 */
 	mutex_lock(&in->lock);
 	bitmap_zero(in->chosen, in->nr_regions);
 	for_each_set_bit(r, in->image, in->nr_regions) {

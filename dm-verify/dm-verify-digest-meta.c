@@ -37,7 +37,6 @@
 #include "dm-verify.h"
 
 #include <linux/blkdev.h>
-#include <linux/crc32c.h>
 #include <linux/dm-bufio.h>
 #include <linux/slab.h>
 
@@ -88,12 +87,6 @@ struct verify_digest_meta {
 static const char *verify_meta_name(struct verify_digest_meta *meta)
 {
 	return dm_table_device_name(meta->ti->table);
-}
-
-static u32 verify_meta_csum(const void *block)
-{
-	return ~crc32c(~0U, block + sizeof(__le32),
-		       VERIFY_META_BLOCK - sizeof(__le32));
 }
 
 static void verify_meta_dirty(struct verify_digest_meta *meta, u64 mb)
@@ -227,7 +220,7 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 		sb->intent_start = cpu_to_le64(meta->intent_start);
 		sb->region_shift = cpu_to_le32(dm_verify_intent_shift(dg));
 	}
-	sb->csum = cpu_to_le32(verify_meta_csum(p));
+	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(p));
 	dm_bufio_mark_buffer_dirty(b);
 	dm_bufio_release(b);
 	r = dm_bufio_write_dirty_buffers(meta->bufio);
@@ -413,24 +406,16 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 	void *p;
 	int r = -EINVAL;
 
-	*fresh = false;
 	*clean = false;
-	/* Another table may have written it since we read it. */
-	dm_bufio_forget(meta->bufio, 0);
-	p = dm_bufio_read(meta->bufio, 0, &b);
-	if (IS_ERR(p)) {
-		*err = "Cannot read the metadata superblock";
+	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_META_MAGIC,
+				   "Metadata device is neither a digest store nor zeroed: not overwritten",
+				   &b, fresh, err);
+	if (IS_ERR(p))
 		return PTR_ERR(p);
-	}
 	sb = p;
-	if (!memchr_inv(p, 0, VERIFY_META_BLOCK)) {
+	if (*fresh) {
 		verify_meta_set_version(dg, VERIFY_META_VERSION);
-		*fresh = true;
 		r = 0;
-	} else if (le64_to_cpu(sb->magic) != VERIFY_META_MAGIC) {
-		*err = "Metadata device is neither a digest store nor zeroed: not overwritten";
-	} else if (le32_to_cpu(sb->csum) != verify_meta_csum(p)) {
-		*err = "Metadata superblock checksum mismatch";
 	} else if (le32_to_cpu(sb->version) != VERIFY_META_VERSION &&
 		   le32_to_cpu(sb->version) != VERIFY_META_VERSION_NO_INTENT) {
 		DMERR("%s: metadata version %u, this module reads versions %u and %u",
@@ -625,6 +610,44 @@ static void verify_meta_suspend(struct verify_digest *dg)
 }
 
 /*
+ * Another table took the digests over and keeps them elsewhere (another
+ * metadata device, or memory): what we saved cleanly at our suspend misses
+ * every write from now on, and a table created on this device later would
+ * trust the stale digests (false mismatches).  Make the device say so:
+ * every region set in the intent bitmap (all blocks unknown at the next
+ * load), then the superblock unclean, as a resume writes them.  From the
+ * new table's resume, as nothing is written in a constructor or
+ * destructor; we are suspended and idle.  Done even when our own save
+ * failed: the bitmap on the device then lacks the new table's writes.
+ */
+static void verify_meta_abandon(struct verify_digest *dg,
+				struct verify_digest *taker)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	unsigned long *image = dm_verify_intent_image(dg);
+	int r = 0;
+
+	if (taker && taker->meta && taker->meta->dev->bdev == meta->dev->bdev)
+		return;
+	if (!meta->v1) {
+		bitmap_fill(image, dm_verify_intent_nr_regions(dg));
+		dm_verify_intent_image_changed(dg);
+		r = dm_verify_meta_write_intent(dg, image);
+	}
+	if (!r)
+		r = verify_meta_write_sb(dg, false);
+	if (r) {
+		DMERR("%s: cannot mark the digests on %s stale (%d): %s",
+		      verify_meta_name(meta), meta->dev->name, r,
+		      "zero its first 4 KiB before using it again");
+		return;
+	}
+	meta->open = true;
+	DMINFO("%s: digests taken over from %s: left unclean, every block unknown there",
+	       verify_meta_name(meta), meta->dev->name);
+}
+
+/*
  * Never writes: dm suspends a table, which saves it, before destroying it;
  * one still open failed to save and stays unclean on the device.
  */
@@ -657,6 +680,7 @@ static const struct verify_digest_store_ops verify_meta_ops = {
 	.take_over = verify_meta_take_over,
 	.resume = verify_meta_resume,
 	.suspend = verify_meta_suspend,
+	.abandon = verify_meta_abandon,
 };
 
 /*
@@ -688,7 +712,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 			     DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
 	/* Version 2 unless the device says 1 (verify_meta_set_version()). */
 	meta->meta_blocks = meta->intent_start + 1;
-	r = dm_verify_intent_create(dg);
+	r = dm_verify_intent_create(dg, dm_table_device_name(ti->table));
 	if (r) {
 		ti->error = "Cannot allocate digests";
 		return r;

@@ -327,6 +327,18 @@ void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old)
 	}
 }
 
+/*
+ * @vc replaces @old from its first resume on: @old's store, unless @vc
+ * keeps its digests on the same device, no longer follows the data.
+ */
+void dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old)
+{
+	struct verify_digest *o = old->digest;
+
+	if (o && o->ops->abandon)
+		o->ops->abandon(o, vc->digest);
+}
+
 /* Before the target takes I/O: a persistent store opens (and may fail). */
 int dm_verify_digest_resume(struct verify_c *vc)
 {

@@ -38,6 +38,13 @@ struct verify_digest_store_ops {
 	 */
 	int (*resume)(struct verify_digest *dg);
 	void (*suspend)(struct verify_digest *dg);
+	/*
+	 * Optional: @dg's table is replaced by one that keeps the digests
+	 * elsewhere (@taker: its store, or NULL), from its first resume on,
+	 * with @dg suspended and idle.  A persistent store must not be
+	 * trusted as it is afterwards.
+	 */
+	void (*abandon)(struct verify_digest *dg, struct verify_digest *taker);
 };
 
 /* The in-memory store: a digest and a "known" bit per block. */
@@ -81,7 +88,7 @@ void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old
  * writes it asks of dm-verify-digest-meta.c.
  */
 unsigned int dm_verify_intent_shift(struct verify_digest *dg);
-int dm_verify_intent_create(struct verify_digest *dg);
+int dm_verify_intent_create(struct verify_digest *dg, const char *name);
 void dm_verify_intent_destroy(struct verify_digest *dg);
 u64 dm_verify_intent_nr_regions(struct verify_digest *dg);
 void dm_verify_intent_enable(struct verify_digest *dg, bool on);

@@ -97,12 +97,6 @@ static const char *verify_state_name(struct verify_c *vc)
 	return dm_table_device_name(vc->ti->table);
 }
 
-static u32 verify_state_csum(const void *block)
-{
-	return ~crc32c(~0U, block + sizeof(__le32),
-		       VERIFY_STATE_BLOCK - sizeof(__le32));
-}
-
 /*
  * Read and check the superblock into @h.  @err gets the table error; the
  * kernel log gets the values when two disagree.  With @reload (a live
@@ -121,21 +115,14 @@ static int verify_state_check_sb(struct verify_c *vc, bool reload,
 	int r = -EINVAL;
 
 	memset(h, 0, sizeof(*h));
-	/* Another table may have written it since we read it. */
-	dm_bufio_forget(meta->bufio, 0);
-	p = dm_bufio_read(meta->bufio, 0, &b);
-	if (IS_ERR(p)) {
-		*err = "Cannot read the metadata superblock";
+	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_STATE_MAGIC,
+				   "Metadata device is neither a verify state nor zeroed: not overwritten",
+				   &b, &h->fresh, err);
+	if (IS_ERR(p))
 		return PTR_ERR(p);
-	}
 	sb = p;
-	if (!memchr_inv(p, 0, VERIFY_STATE_BLOCK)) {
-		h->fresh = true;
+	if (h->fresh) {
 		r = 0;
-	} else if (le64_to_cpu(sb->magic) != VERIFY_STATE_MAGIC) {
-		*err = "Metadata device is neither a verify state nor zeroed: not overwritten";
-	} else if (le32_to_cpu(sb->csum) != verify_state_csum(p)) {
-		*err = "Metadata superblock checksum mismatch";
 	} else if (le32_to_cpu(sb->version) != VERIFY_STATE_VERSION) {
 		DMERR("%s: metadata version %u, this module reads version %u",
 		      name, le32_to_cpu(sb->version), VERIFY_STATE_VERSION);
@@ -522,7 +509,7 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	sb->ranges_csum = cpu_to_le32(~crc);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
 		sb->stats[i] = cpu_to_le64(dm_verify_stat_read(vc, i));
-	sb->csum = cpu_to_le32(verify_state_csum(sb));
+	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(sb));
 	dm_bufio_mark_buffer_dirty(b);
 	dm_bufio_release(b);
 	r = dm_bufio_write_dirty_buffers(meta->bufio);
@@ -601,6 +588,35 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 		return;
 	}
 	meta->open = false;
+}
+
+/*
+ * @vc took @old's state over at its first resume and keeps it elsewhere
+ * (another metadata device, or none): what @old saved cleanly at its
+ * suspend misses every discard and failed write from now on, and a table
+ * created on that device later would compare their ranges (false
+ * mismatches).  Save it unclean, which makes such a table unsynced
+ * throughout; @old's ranges went to @vc, so none are saved.  From @vc's
+ * resume, as nothing is written in a constructor or destructor; @old is
+ * suspended and idle.
+ */
+void dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
+{
+	struct verify_state_meta *meta = old->state_meta;
+	int r;
+
+	if (!meta || dm_verify_state_meta_bdev(vc) == meta->dev->bdev)
+		return;
+	r = verify_state_save(old, false);
+	if (r) {
+		DMERR("%s: cannot mark the state on %s stale (%d): %s",
+		      verify_state_name(vc), meta->dev->name, r,
+		      "zero its first 4 KiB before using it again");
+		return;
+	}
+	meta->open = true;
+	DMINFO("%s: state taken over from %s: left unclean, all unsynced there",
+	       verify_state_name(vc), meta->dev->name);
 }
 
 struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc)

@@ -682,6 +682,13 @@ static bool verify_take_over(struct verify_c *vc)
 			       dm_table_device_name(vc->ti->table),
 			       vc->data_dev->name, old->data_dev->name,
 			       (unsigned long long)lost);
+		/*
+		 * Writes from here on are ours: a metadata device of @old's
+		 * that we do not use is marked stale.  Under the lock, as
+		 * @old's destructor takes it before anything else.
+		 */
+		dm_verify_digest_abandon(vc, old);
+		dm_verify_state_meta_abandon(vc, old);
 		taken = true;
 		break;
 	}

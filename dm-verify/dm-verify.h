@@ -298,6 +298,7 @@ void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
+void dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old);
 bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end);
 void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 			   unsigned int nr_sectors, const void *buf);
@@ -317,11 +318,21 @@ int dm_verify_digest_intent_wait(struct verify_c *vc, struct verify_io *io);
 void dm_verify_digest_intent_end(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_digest_dirty_regions(struct verify_c *vc);
 
+/* dm-verify-meta-sb.c: the superblock head both metadata formats share */
+#define VERIFY_META_SB_BLOCK	4096
+struct dm_bufio_client;
+struct dm_buffer;
+u32 dm_verify_meta_sb_csum(const void *block);
+void *dm_verify_meta_sb_read(struct dm_bufio_client *bufio, u64 magic,
+			     char *not_ours, struct dm_buffer **bp,
+			     bool *fresh, char **err);
+
 /* dm-verify-state-meta.c */
 int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_state_meta_destroy(struct verify_c *vc);
 int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over);
 void dm_verify_state_meta_suspend(struct verify_c *vc);
+void dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old);
 struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc);
 unsigned int dm_verify_state_meta_table_words(struct verify_c *vc);
 void dm_verify_state_meta_emit_table(struct verify_c *vc, char *result,
