@@ -43,6 +43,16 @@
 
 struct verify_scrub;
 
+/*
+ * How many of them a pass uses, read at each chunk: 1 is the pass of one
+ * chunk at a time, the least in the way of foreground I/O; the buffers are
+ * VERIFY_PASS_DEPTH chunks whatever it says.
+ */
+static unsigned int pass_depth = VERIFY_PASS_DEPTH;
+module_param(pass_depth, uint, 0644);
+MODULE_PARM_DESC(pass_depth,
+		 "Chunks of 1 MiB a scrub or sync pass keeps in flight, 1-4 (default 4)");
+
 /* A chunk in flight: tracked, read, compared (or copied), untracked. */
 struct verify_scrub_chunk {
 	struct verify_scrub *s;
@@ -310,7 +320,7 @@ static void verify_scrub_retire(struct verify_scrub *s,
 
 /*
  * The coordinator: hands out the chunks in order while fewer than
- * VERIFY_PASS_DEPTH are in flight, the rate allows and the pass goes on,
+ * pass_depth are in flight, the rate allows and the pass goes on,
  * and accounts them in order as they finish; returns once every chunk it
  * handed out is done.
  */
@@ -322,6 +332,7 @@ static void verify_scrub_work(struct work_struct *work)
 	unsigned long flags, t0 = jiffies, wait;
 	sector_t next = s->pos, end = s->end, start = s->pos;
 	struct verify_scrub_chunk *c;
+	unsigned int depth;
 	bool more;
 
 	for (;;) {
@@ -333,7 +344,9 @@ static void verify_scrub_work(struct work_struct *work)
 		if (!more && !ring.nr)
 			break;
 		wait = MAX_SCHEDULE_TIMEOUT;
-		if (more && ring.nr < VERIFY_PASS_DEPTH) {
+		depth = clamp_t(unsigned int, READ_ONCE(pass_depth), 1,
+				VERIFY_PASS_DEPTH);
+		if (more && ring.nr < depth) {
 			wait = verify_scrub_throttle(vc, (u64)(next - start) <<
 						     SECTOR_SHIFT, t0);
 			if (!wait) {
