@@ -13,22 +13,27 @@
  * next chunks overlap the comparison (or copy) of this one: a RAM disk or
  * a loop device copies in the reader's context, and one chunk at a time
  * left a CPU idle.  A coordinator work item hands out the chunks in order
- * and accounts them in order.  Each chunk is tracked like a bio
- * (dm-verify-inflight.c) by its own work item, from before its reads until
- * after its comparison, repair or copy: as a read, or as a write when it
- * repairs or syncs, so no overlapping write runs while it reads or
- * rewrites, and it waits its turn behind the bios that arrived before it.
- * The chunks of a pass never overlap each other.  It skips the undefined
- * ranges, as reads do.  A halt, a crash, a suspend or "scrub stop" (or
- * "sync stop") ends it: no chunk starts its reads after that, and the
- * pass ends once the chunks already reading are done and untracked;
- * suspend must, since a suspended target issues no I/O.  The position
- * reported (s->pos) only moves over chunks that are done, in order, so a
- * chunk done after one that failed or stopped is not reported.
+ * and accounts them in order.  The coordinator tracks each chunk like a
+ * bio (dm-verify-inflight.c), waits its turn and only then hands it to the
+ * chunk's work item, which reads, compares, repairs or copies and
+ * untracks it: tracked as a read, or as a write when it repairs or syncs,
+ * so no overlapping write runs while it reads or rewrites, and it waits
+ * its turn behind the bios that arrived before it.  The chunks of a pass
+ * never overlap each other.  It skips the undefined ranges, as reads do.
+ * A halt, a crash, a suspend or "scrub stop" (or "sync stop") ends it: the
+ * coordinator checks after each chunk's turn, so no chunk starts its reads
+ * after that (a chunk tracked after a crash drained the tracked I/O sees
+ * the crash), and the pass ends once the chunks already handed out are
+ * done and untracked; suspend must, since a suspended target issues no
+ * I/O.  Chunks start in order, so those before one that started are done
+ * too; the position reported (s->pos) only moves over chunks that are
+ * done, in order.
  *
  * Memory: VERIFY_PASS_DEPTH chunks of each leg the target has, vmalloc'ed
  * once per target at its first pass: 4 MiB per leg, 8 MiB with a
- * reference.
+ * reference.  The chunks' work items run on a workqueue of the pass's own
+ * with a rescuer: a tracked chunk holds back bios, so it must make
+ * progress under memory pressure.
  */
 #include "dm-verify.h"
 
@@ -58,7 +63,7 @@ struct verify_scrub_chunk {
 	struct verify_scrub *s;
 	struct verify_io io;		/* the chunk, tracked like a bio */
 	struct completion turn;		/* the chunk's overlaps completed */
-	struct work_struct work;	/* tracks, reads, compares, untracks */
+	struct work_struct work;	/* reads, compares, untracks */
 	struct completion done;		/* ... and has untracked */
 	/* Reads the reference's chunk beside the data read, on another CPU. */
 	struct work_struct ref_work;
@@ -68,11 +73,11 @@ struct verify_scrub_chunk {
 	void *ref;			/* NULL without a reference */
 	u64 unknown;			/* digest mode: unknown blocks skipped */
 	int r;				/* its reads, repair or copy failed */
-	bool skipped;			/* the pass stopped before its reads */
 };
 
 struct verify_scrub {
 	struct work_struct work;	/* the coordinator */
+	struct workqueue_struct *wq;	/* the chunks' work items */
 	struct verify_c *vc;
 	struct dm_io_client *client;
 	struct verify_scrub_chunk chunk[VERIFY_PASS_DEPTH];
@@ -240,11 +245,7 @@ static bool verify_scrub_must_stop(struct verify_c *vc, struct verify_scrub *s)
 	       test_bit(VERIFY_CRASHED, &vc->flags);
 }
 
-/*
- * One chunk, on its own work item: tracked here, by a running work item
- * (as the pass was before it had several chunks), so no bio ever waits
- * behind a chunk whose worker has yet to start.  Sleeps.
- */
+/* One tracked chunk whose turn came, on its own work item.  Sleeps. */
 static void verify_scrub_chunk_work(struct work_struct *work)
 {
 	struct verify_scrub_chunk *c = container_of(work,
@@ -253,19 +254,33 @@ static void verify_scrub_chunk_work(struct work_struct *work)
 	struct verify_scrub *s = c->s;
 	struct verify_c *vc = s->vc;
 
-	reinit_completion(&c->turn);
-	if (!dm_verify_track(vc, &c->io, verify_scrub_turn))
-		wait_for_completion(&c->turn);
-	/* The pass ended while this chunk waited: not read, not done. */
-	c->skipped = verify_scrub_must_stop(vc, s);
-	if (c->skipped)
-		c->r = 0;
-	else if (s->kind == VERIFY_PASS_SYNC)
+	if (s->kind == VERIFY_PASS_SYNC)
 		c->r = dm_verify_sync_chunk(vc, &c->io, s->client, c->data);
 	else
 		c->r = verify_scrub_chunk(vc, c);
 	dm_verify_untrack(vc, &c->io);
 	complete(&c->done);
+}
+
+/*
+ * Track chunk @c, wait its turn, and hand it to its work item unless the
+ * pass must end (then untrack it).  Returns whether it was handed out.
+ * Sleeps.
+ */
+static bool verify_scrub_start(struct verify_c *vc, struct verify_scrub *s,
+			       struct verify_scrub_chunk *c)
+{
+	reinit_completion(&c->turn);
+	if (!dm_verify_track(vc, &c->io, verify_scrub_turn))
+		wait_for_completion(&c->turn);
+	/* After the tracking: a crash that drained the tracked I/O is seen. */
+	if (verify_scrub_must_stop(vc, s)) {
+		dm_verify_untrack(vc, &c->io);
+		return false;
+	}
+	reinit_completion(&c->done);
+	queue_work(s->wq, &c->work);
+	return true;
 }
 
 /*
@@ -290,7 +305,7 @@ struct verify_scrub_ring {
 	unsigned int head;		/* the oldest chunk in flight */
 	unsigned int nr;		/* chunks in flight */
 	sector_t pos;			/* the chunks before it are done */
-	bool held;			/* a chunk failed or stopped: pos stays */
+	bool held;			/* a chunk failed: pos stays */
 	int r;
 	u64 unknown;
 };
@@ -307,7 +322,7 @@ static void verify_scrub_retire(struct verify_scrub *s,
 	ring->unknown += c->unknown;
 	if (ring->held)
 		return;
-	if (c->skipped || c->r) {
+	if (c->r) {
 		ring->held = true;
 		ring->r = c->r;
 		return;
@@ -333,13 +348,13 @@ static void verify_scrub_work(struct work_struct *work)
 	sector_t next = s->pos, end = s->end, start = s->pos;
 	struct verify_scrub_chunk *c;
 	unsigned int depth;
-	bool more;
+	bool more, stopped = false;
 
 	for (;;) {
 		while (ring.nr &&
 		       try_wait_for_completion(&s->chunk[ring.head].done))
 			verify_scrub_retire(s, &ring);
-		more = next < end && !ring.held &&
+		more = next < end && !ring.held && !stopped &&
 		       !verify_scrub_must_stop(vc, s);
 		if (!more && !ring.nr)
 			break;
@@ -358,10 +373,12 @@ static void verify_scrub_work(struct work_struct *work)
 				c->io.is_write = s->repair ||
 						 s->kind == VERIFY_PASS_SYNC;
 				c->unknown = 0;
-				reinit_completion(&c->done);
+				if (!verify_scrub_start(vc, s, c)) {
+					stopped = true;
+					continue;
+				}
 				next += c->io.nr_sectors;
 				ring.nr++;
-				queue_work(system_unbound_wq, &c->work);
 				continue;
 			}
 			if (!ring.nr) {
@@ -414,11 +431,14 @@ void dm_verify_scrub_destroy(struct verify_c *vc)
 	dm_verify_scrub_stop(vc);
 	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
 		/* Each may still be returning from its last complete(). */
-		flush_work(&s->chunk[i].work);
+		if (s->wq)
+			flush_work(&s->chunk[i].work);
 		flush_work(&s->chunk[i].ref_work);
 		vfree(s->chunk[i].data);
 		vfree(s->chunk[i].ref);
 	}
+	if (s->wq)
+		destroy_workqueue(s->wq);
 	if (s->client)
 		dm_io_client_destroy(s->client);
 	kfree(s);
@@ -463,6 +483,11 @@ int dm_verify_pass_alloc(struct verify_c *vc)
 		s->client = NULL;
 		failed = true;
 	}
+	s->wq = alloc_workqueue("kverifyd_pass-%s",
+				WQ_MEM_RECLAIM | WQ_UNBOUND, VERIFY_PASS_DEPTH,
+				dm_table_device_name(vc->ti->table));
+	if (!s->wq)
+		failed = true;
 	INIT_WORK(&s->work, verify_scrub_work);
 	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
 		c = &s->chunk[i];
