@@ -8,14 +8,32 @@
  * data leg to the reference (dm-verify-sync.c).
  * One pass runs at a time.
  *
- * The pass works one chunk at a time on its own work item, and sleeps.
- * Each chunk is tracked like a bio (dm-verify-inflight.c): as a read, or as
- * a write when it repairs or syncs, so no overlapping write runs while it
- * reads or rewrites, and it waits its turn behind the bios that arrived before it.
- * It skips the undefined ranges, as reads do.  A halt, a crash, a suspend
- * or "scrub stop" (or "sync stop") ends it after the chunk at hand; suspend
- * must, since a
- * suspended target issues no I/O.
+ * The pass keeps up to VERIFY_PASS_DEPTH chunks of 1 MiB in flight, each
+ * with its own buffers and its own work item, so that the reads of the
+ * next chunks overlap the comparison (or copy) of this one: a RAM disk or
+ * a loop device copies in the reader's context, and one chunk at a time
+ * left a CPU idle.  A coordinator work item hands out the chunks in order
+ * and accounts them in order.  The coordinator tracks each chunk like a
+ * bio (dm-verify-inflight.c), waits its turn and only then hands it to the
+ * chunk's work item, which reads, compares, repairs or copies and
+ * untracks it: tracked as a read, or as a write when it repairs or syncs,
+ * so no overlapping write runs while it reads or rewrites, and it waits
+ * its turn behind the bios that arrived before it.  The chunks of a pass
+ * never overlap each other.  It skips the undefined ranges, as reads do.
+ * A halt, a crash, a suspend or "scrub stop" (or "sync stop") ends it: the
+ * coordinator checks after each chunk's turn, so no chunk starts its reads
+ * after that (a chunk tracked after a crash drained the tracked I/O sees
+ * the crash), and the pass ends once the chunks already handed out are
+ * done and untracked; suspend must, since a suspended target issues no
+ * I/O.  Chunks start in order, so those before one that started are done
+ * too; the position reported (s->pos) only moves over chunks that are
+ * done, in order.
+ *
+ * Memory: VERIFY_PASS_DEPTH chunks of each leg the target has, vmalloc'ed
+ * once per target at its first pass: 4 MiB per leg, 8 MiB with a
+ * reference.  The chunks' work items run on a workqueue of the pass's own
+ * with a rescuer: a tracked chunk holds back bios, so it must make
+ * progress under memory pressure.
  */
 #include "dm-verify.h"
 
@@ -25,22 +43,47 @@
 
 /* One chunk, as large as the largest bio a leg sees. */
 #define VERIFY_SCRUB_SECTORS	VERIFY_MAX_IO_SECTORS
+/* Chunks in flight at once. */
+#define VERIFY_PASS_DEPTH	4
 
-struct verify_scrub {
-	struct work_struct work;
+struct verify_scrub;
+
+/*
+ * How many of them a pass uses, read at each chunk: 1 is the pass of one
+ * chunk at a time, the least in the way of foreground I/O; the buffers are
+ * VERIFY_PASS_DEPTH chunks whatever it says.
+ */
+static unsigned int pass_depth = VERIFY_PASS_DEPTH;
+module_param(pass_depth, uint, 0644);
+MODULE_PARM_DESC(pass_depth,
+		 "Chunks of 1 MiB a scrub or sync pass keeps in flight, 1-4 (default 4)");
+
+/* A chunk in flight: tracked, read, compared (or copied), untracked. */
+struct verify_scrub_chunk {
+	struct verify_scrub *s;
 	struct verify_io io;		/* the chunk, tracked like a bio */
 	struct completion turn;		/* the chunk's overlaps completed */
+	struct work_struct work;	/* reads, compares, untracks */
+	struct completion done;		/* ... and has untracked */
 	/* Reads the reference's chunk beside the data read, on another CPU. */
 	struct work_struct ref_work;
 	struct completion ref_done;
 	int ref_r;
+	void *data;			/* the chunk of each leg */
+	void *ref;			/* NULL without a reference */
+	u64 unknown;			/* digest mode: unknown blocks skipped */
+	int r;				/* its reads, repair or copy failed */
+};
+
+struct verify_scrub {
+	struct work_struct work;	/* the coordinator */
+	struct workqueue_struct *wq;	/* the chunks' work items */
+	struct verify_c *vc;
 	struct dm_io_client *client;
-	void *data;			/* a chunk of each leg */
-	void *ref;
+	struct verify_scrub_chunk chunk[VERIFY_PASS_DEPTH];
 	enum verify_pass_kind kind;
 	bool repair;
-	bool stop;			/* READ_ONCE: end after this chunk */
-	u64 unknown;			/* digest mode: unknown blocks skipped */
+	bool stop;			/* READ_ONCE: end after the chunks in flight */
 	/* Under verify_c.lock, for status. */
 	bool running;
 	sector_t pos;			/* next sector to check */
@@ -50,9 +93,10 @@ struct verify_scrub {
 static void verify_scrub_turn(struct work_struct *work)
 {
 	struct verify_io *io = container_of(work, struct verify_io, work.work);
-	struct verify_scrub *s = container_of(io, struct verify_scrub, io);
+	struct verify_scrub_chunk *c = container_of(io, struct verify_scrub_chunk,
+						    io);
 
-	complete(&s->turn);
+	complete(&c->turn);
 }
 
 int dm_verify_pass_io(struct dm_io_client *client, struct dm_dev *dev,
@@ -80,17 +124,19 @@ static int verify_scrub_io(struct verify_scrub *s, struct dm_dev *dev,
 
 static void verify_scrub_ref_work(struct work_struct *work)
 {
-	struct verify_scrub *s = container_of(work, struct verify_scrub,
-					      ref_work);
-	struct verify_c *vc = s->io.vc;
+	struct verify_scrub_chunk *c = container_of(work,
+						    struct verify_scrub_chunk,
+						    ref_work);
+	struct verify_c *vc = c->io.vc;
 
-	s->ref_r = verify_scrub_io(s, vc->ref_dev, vc->ref_start + s->io.sector,
-				   REQ_OP_READ, s->ref, s->io.nr_sectors);
-	complete(&s->ref_done);
+	c->ref_r = verify_scrub_io(c->s, vc->ref_dev,
+				   vc->ref_start + c->io.sector, REQ_OP_READ,
+				   c->ref, c->io.nr_sectors);
+	complete(&c->ref_done);
 }
 
 /* Is the sector at byte @at of the chunk compared, and different? */
-static bool verify_scrub_bad(struct verify_scrub *s,
+static bool verify_scrub_bad(struct verify_scrub_chunk *c,
 			     const struct verify_diff *d, u64 at)
 {
 	sector_t sector = at >> SECTOR_SHIFT;
@@ -99,7 +145,7 @@ static bool verify_scrub_bad(struct verify_scrub *s,
 	for (i = 0; i < d->nr_skip; i++)
 		if (sector >= d->skip[i].start && sector < d->skip[i].end)
 			return false;
-	return memcmp(s->data + at, s->ref + at, SECTOR_SIZE);
+	return memcmp(c->data + at, c->ref + at, SECTOR_SIZE);
 }
 
 /*
@@ -107,25 +153,26 @@ static bool verify_scrub_bad(struct verify_scrub *s,
  * differ from the reference, in runs; adds them to @repaired.  Only what
  * the comparison looked at: the undefined ranges it skipped may differ.
  */
-static int verify_scrub_repair(struct verify_c *vc, struct verify_scrub *s,
+static int verify_scrub_repair(struct verify_c *vc,
+			       struct verify_scrub_chunk *c,
 			       const struct verify_diff *d, u64 from,
 			       u64 *repaired)
 {
-	u64 at = from, to = (u64)s->io.nr_sectors << SECTOR_SHIFT, run;
+	u64 at = from, to = (u64)c->io.nr_sectors << SECTOR_SHIFT, run;
 	int r;
 
 	while (at < to) {
-		if (!verify_scrub_bad(s, d, at)) {
+		if (!verify_scrub_bad(c, d, at)) {
 			at += SECTOR_SIZE;
 			continue;
 		}
 		for (run = at + SECTOR_SIZE;
-		     run < to && verify_scrub_bad(s, d, run);
+		     run < to && verify_scrub_bad(c, d, run);
 		     run += SECTOR_SIZE)
 			;
-		r = verify_scrub_io(s, vc->data_dev, vc->data_start +
-				    s->io.sector + (at >> SECTOR_SHIFT),
-				    REQ_OP_WRITE | REQ_FUA, s->ref + at,
+		r = verify_scrub_io(c->s, vc->data_dev, vc->data_start +
+				    c->io.sector + (at >> SECTOR_SHIFT),
+				    REQ_OP_WRITE | REQ_FUA, c->ref + at,
 				    (run - at) >> SECTOR_SHIFT);
 		if (r)
 			return r;
@@ -136,28 +183,28 @@ static int verify_scrub_repair(struct verify_c *vc, struct verify_scrub *s,
 }
 
 /* Check (and repair) one tracked chunk.  Sleeps. */
-static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
+static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub_chunk *c)
 {
-	struct verify_io *io = &s->io;
+	struct verify_io *io = &c->io;
 	u64 bytes = (u64)io->nr_sectors << SECTOR_SHIFT, repaired = 0;
 	struct verify_diff d;
 	int r;
 
 	if (vc->digest)
-		return dm_verify_digest_scrub_chunk(vc, io, s->client, s->data,
-						    &s->unknown);
+		return dm_verify_digest_scrub_chunk(vc, io, c->s->client,
+						    c->data, &c->unknown);
 	/*
 	 * Both legs are read at once: a RAM disk or a loop device copies in
 	 * the submitter's context, so the reference's read gets a worker of
-	 * its own and the pass runs near one leg's read speed.
+	 * its own and the chunk is read at near one leg's read speed.
 	 */
-	reinit_completion(&s->ref_done);
-	queue_work(vc->issue_wq, &s->ref_work);
-	r = verify_scrub_io(s, vc->data_dev, vc->data_start + io->sector,
-			    REQ_OP_READ, s->data, io->nr_sectors);
-	wait_for_completion(&s->ref_done);
+	reinit_completion(&c->ref_done);
+	queue_work(vc->issue_wq, &c->ref_work);
+	r = verify_scrub_io(c->s, vc->data_dev, vc->data_start + io->sector,
+			    REQ_OP_READ, c->data, io->nr_sectors);
+	wait_for_completion(&c->ref_done);
 	if (!r)
-		r = s->ref_r;
+		r = c->ref_r;
 	if (r) {
 		DMERR_LIMIT("%s: scrub: read of sector %llu+%u failed (%d)",
 			    dm_table_device_name(vc->ti->table),
@@ -166,7 +213,7 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 	}
 
 	dm_verify_diff_prepare(io, &d);
-	dm_verify_diff_chunk(&d, s->data, s->ref, 0, bytes);
+	dm_verify_diff_chunk(&d, c->data, c->ref, 0, bytes);
 	dm_verify_count_skipped(io, &d);
 	if (d.first == U64_MAX)
 		return 0;
@@ -176,9 +223,9 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 		set_bit(VERIFY_HALTED, &vc->flags);
 		return 0;
 	}
-	if (!s->repair)
+	if (!c->s->repair)
 		return 0;
-	r = verify_scrub_repair(vc, s, &d, d.first & ~(u64)(SECTOR_SIZE - 1),
+	r = verify_scrub_repair(vc, c, &d, d.first & ~(u64)(SECTOR_SIZE - 1),
 				&repaired);
 	verify_stat_add(vc, VERIFY_STAT_REPAIRED_SECTORS, repaired);
 	if (r)
@@ -192,72 +239,172 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub *s)
 	return r;
 }
 
-/* Sleep so that the pass runs at about scrub_rate MiB/s since @t0. */
-static void verify_scrub_throttle(struct verify_c *vc, u64 done_bytes,
-				  unsigned long t0)
-{
-	u32 rate = READ_ONCE(vc->scrub_rate);
-	unsigned long due;
-
-	if (!rate)
-		return;
-	due = t0 + div_u64(done_bytes * HZ, (u64)rate << 20);
-	if (time_before(jiffies, due))
-		schedule_timeout_interruptible(due - jiffies);
-}
-
 static bool verify_scrub_must_stop(struct verify_c *vc, struct verify_scrub *s)
 {
 	return READ_ONCE(s->stop) || test_bit(VERIFY_HALTED, &vc->flags) ||
 	       test_bit(VERIFY_CRASHED, &vc->flags);
 }
 
+/* One tracked chunk whose turn came, on its own work item.  Sleeps. */
+static void verify_scrub_chunk_work(struct work_struct *work)
+{
+	struct verify_scrub_chunk *c = container_of(work,
+						    struct verify_scrub_chunk,
+						    work);
+	struct verify_scrub *s = c->s;
+	struct verify_c *vc = s->vc;
+
+	if (s->kind == VERIFY_PASS_SYNC)
+		c->r = dm_verify_sync_chunk(vc, &c->io, s->client, c->data);
+	else
+		c->r = verify_scrub_chunk(vc, c);
+	dm_verify_untrack(vc, &c->io);
+	complete(&c->done);
+}
+
+/*
+ * Track chunk @c, wait its turn, and hand it to its work item unless the
+ * pass must end (then untrack it).  Returns whether it was handed out.
+ * Sleeps.
+ */
+static bool verify_scrub_start(struct verify_c *vc, struct verify_scrub *s,
+			       struct verify_scrub_chunk *c)
+{
+	reinit_completion(&c->turn);
+	if (!dm_verify_track(vc, &c->io, verify_scrub_turn))
+		wait_for_completion(&c->turn);
+	/* After the tracking: a crash that drained the tracked I/O is seen. */
+	if (verify_scrub_must_stop(vc, s)) {
+		dm_verify_untrack(vc, &c->io);
+		return false;
+	}
+	reinit_completion(&c->done);
+	queue_work(s->wq, &c->work);
+	return true;
+}
+
+/*
+ * Jiffies to wait before the chunk at @done_bytes from the pass's start
+ * may start, so that the pass runs at about scrub_rate MiB/s since @t0;
+ * 0 when it may start now.
+ */
+static unsigned long verify_scrub_throttle(struct verify_c *vc, u64 done_bytes,
+					   unsigned long t0)
+{
+	u32 rate = READ_ONCE(vc->scrub_rate);
+	unsigned long due, now = jiffies;
+
+	if (!rate)
+		return 0;
+	due = t0 + div_u64(done_bytes * HZ, (u64)rate << 20);
+	return time_before(now, due) ? due - now : 0;
+}
+
+/* The state of the coordinator, between its steps. */
+struct verify_scrub_ring {
+	unsigned int head;		/* the oldest chunk in flight */
+	unsigned int nr;		/* chunks in flight */
+	sector_t pos;			/* the chunks before it are done */
+	bool held;			/* a chunk failed: pos stays */
+	int r;
+	u64 unknown;
+};
+
+/* Account the oldest chunk in flight, which is done and untracked. */
+static void verify_scrub_retire(struct verify_scrub *s,
+				struct verify_scrub_ring *ring)
+{
+	struct verify_scrub_chunk *c = &s->chunk[ring->head];
+	unsigned long flags;
+
+	ring->head = (ring->head + 1) % VERIFY_PASS_DEPTH;
+	ring->nr--;
+	ring->unknown += c->unknown;
+	if (ring->held)
+		return;
+	if (c->r) {
+		ring->held = true;
+		ring->r = c->r;
+		return;
+	}
+	ring->pos += c->io.nr_sectors;
+	spin_lock_irqsave(&s->vc->lock, flags);
+	s->pos = ring->pos;
+	spin_unlock_irqrestore(&s->vc->lock, flags);
+}
+
+/*
+ * The coordinator: hands out the chunks in order while fewer than
+ * pass_depth are in flight, the rate allows and the pass goes on,
+ * and accounts them in order as they finish; returns once every chunk it
+ * handed out is done.
+ */
 static void verify_scrub_work(struct work_struct *work)
 {
 	struct verify_scrub *s = container_of(work, struct verify_scrub, work);
-	struct verify_c *vc = s->io.vc;
-	unsigned long flags, t0 = jiffies;
-	sector_t pos = s->pos, end = s->end, start = pos;
-	int r = 0;
+	struct verify_c *vc = s->vc;
+	struct verify_scrub_ring ring = { .pos = s->pos };
+	unsigned long flags, t0 = jiffies, wait;
+	sector_t next = s->pos, end = s->end, start = s->pos;
+	struct verify_scrub_chunk *c;
+	unsigned int depth;
+	bool more, stopped = false;
 
-	s->unknown = 0;
-	while (pos < end && !verify_scrub_must_stop(vc, s)) {
-		s->io.sector = pos;
-		s->io.nr_sectors = min_t(sector_t, end - pos,
-					 VERIFY_SCRUB_SECTORS);
-		s->io.is_write = s->repair || s->kind == VERIFY_PASS_SYNC;
-		reinit_completion(&s->turn);
-		if (!dm_verify_track(vc, &s->io, verify_scrub_turn))
-			wait_for_completion(&s->turn);
-		if (s->kind == VERIFY_PASS_SYNC)
-			r = dm_verify_sync_chunk(vc, &s->io, s->client, s->data);
-		else
-			r = verify_scrub_chunk(vc, s);
-		dm_verify_untrack(vc, &s->io);
-		if (r)
+	for (;;) {
+		while (ring.nr &&
+		       try_wait_for_completion(&s->chunk[ring.head].done))
+			verify_scrub_retire(s, &ring);
+		more = next < end && !ring.held && !stopped &&
+		       !verify_scrub_must_stop(vc, s);
+		if (!more && !ring.nr)
 			break;
-		pos += s->io.nr_sectors;
-		spin_lock_irqsave(&vc->lock, flags);
-		s->pos = pos;
-		spin_unlock_irqrestore(&vc->lock, flags);
-		verify_scrub_throttle(vc, (u64)(pos - start) << SECTOR_SHIFT,
-				      t0);
+		wait = MAX_SCHEDULE_TIMEOUT;
+		depth = clamp_t(unsigned int, READ_ONCE(pass_depth), 1,
+				VERIFY_PASS_DEPTH);
+		if (more && ring.nr < depth) {
+			wait = verify_scrub_throttle(vc, (u64)(next - start) <<
+						     SECTOR_SHIFT, t0);
+			if (!wait) {
+				c = &s->chunk[(ring.head + ring.nr) %
+					      VERIFY_PASS_DEPTH];
+				c->io.sector = next;
+				c->io.nr_sectors = min_t(sector_t, end - next,
+							 VERIFY_SCRUB_SECTORS);
+				c->io.is_write = s->repair ||
+						 s->kind == VERIFY_PASS_SYNC;
+				c->unknown = 0;
+				if (!verify_scrub_start(vc, s, c)) {
+					stopped = true;
+					continue;
+				}
+				next += c->io.nr_sectors;
+				ring.nr++;
+				continue;
+			}
+			if (!ring.nr) {
+				schedule_timeout_interruptible(wait);
+				continue;
+			}
+		}
+		/* Until the oldest chunk is done, or the rate lets one start. */
+		if (wait_for_completion_timeout(&s->chunk[ring.head].done, wait))
+			verify_scrub_retire(s, &ring);
 	}
 
 	if (vc->digest && s->kind == VERIFY_PASS_SCRUB)
 		DMINFO("%s: scrub of %llu-%llu %s at %llu, %llu unknown blocks skipped",
 		       dm_table_device_name(vc->ti->table),
 		       (unsigned long long)start, (unsigned long long)end,
-		       r ? "failed" : pos < end ? "stopped" : "done",
-		       (unsigned long long)pos, s->unknown);
+		       ring.r ? "failed" : ring.pos < end ? "stopped" : "done",
+		       (unsigned long long)ring.pos, ring.unknown);
 	else
 		DMINFO("%s: %s of %llu-%llu %s at %llu",
 		       dm_table_device_name(vc->ti->table),
 		       s->kind == VERIFY_PASS_SYNC ? "sync" :
 		       s->repair ? "scrub repair" : "scrub",
 		       (unsigned long long)start, (unsigned long long)end,
-		       r ? "failed" : pos < end ? "stopped" : "done",
-		       (unsigned long long)pos);
+		       ring.r ? "failed" : ring.pos < end ? "stopped" : "done",
+		       (unsigned long long)ring.pos);
 	spin_lock_irqsave(&vc->lock, flags);
 	s->running = false;
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -277,14 +424,23 @@ void dm_verify_scrub_stop(struct verify_c *vc)
 void dm_verify_scrub_destroy(struct verify_c *vc)
 {
 	struct verify_scrub *s = vc->scrub;
+	unsigned int i;
 
 	if (!s)
 		return;
 	dm_verify_scrub_stop(vc);
+	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
+		/* Each may still be returning from its last complete(). */
+		if (s->wq)
+			flush_work(&s->chunk[i].work);
+		flush_work(&s->chunk[i].ref_work);
+		vfree(s->chunk[i].data);
+		vfree(s->chunk[i].ref);
+	}
+	if (s->wq)
+		destroy_workqueue(s->wq);
 	if (s->client)
 		dm_io_client_destroy(s->client);
-	vfree(s->data);
-	vfree(s->ref);
 	kfree(s);
 	vc->scrub = NULL;
 }
@@ -304,28 +460,52 @@ void dm_verify_scrub_progress(struct verify_c *vc, u64 *scrubbing,
 	*end = s ? s->end : 0;
 }
 
-/* The pass's buffers, once; sleeps (GFP_KERNEL: not below a suspended device). */
+/*
+ * The pass's buffers, once: VERIFY_PASS_DEPTH chunks of the data leg, and
+ * of the reference when there is one.  Sleeps (GFP_KERNEL: not below a
+ * suspended device).
+ */
 int dm_verify_pass_alloc(struct verify_c *vc)
 {
 	struct verify_scrub *s;
+	struct verify_scrub_chunk *c;
+	bool failed = false;
+	unsigned int i;
 
 	if (vc->scrub)
 		return 0;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
+	s->vc = vc;
 	s->client = dm_io_client_create();
-	s->data = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
-	s->ref = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
+	if (IS_ERR(s->client)) {
+		s->client = NULL;
+		failed = true;
+	}
+	s->wq = alloc_workqueue("kverifyd_pass-%s",
+				WQ_MEM_RECLAIM | WQ_UNBOUND, VERIFY_PASS_DEPTH,
+				dm_table_device_name(vc->ti->table));
+	if (!s->wq)
+		failed = true;
 	INIT_WORK(&s->work, verify_scrub_work);
-	INIT_WORK(&s->ref_work, verify_scrub_ref_work);
-	init_completion(&s->turn);
-	init_completion(&s->ref_done);
-	s->io.vc = vc;
+	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
+		c = &s->chunk[i];
+		c->s = s;
+		c->io.vc = vc;
+		INIT_WORK(&c->work, verify_scrub_chunk_work);
+		INIT_WORK(&c->ref_work, verify_scrub_ref_work);
+		init_completion(&c->turn);
+		init_completion(&c->done);
+		init_completion(&c->ref_done);
+		c->data = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
+		if (vc->ref_dev)
+			c->ref = vmalloc(VERIFY_SCRUB_SECTORS << SECTOR_SHIFT);
+		if (!c->data || (vc->ref_dev && !c->ref))
+			failed = true;
+	}
 	vc->scrub = s;
-	if (IS_ERR(s->client) || !s->data || !s->ref) {
-		if (IS_ERR(s->client))
-			s->client = NULL;
+	if (failed) {
 		dm_verify_scrub_destroy(vc);
 		return -ENOMEM;
 	}
