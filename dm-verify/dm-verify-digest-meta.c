@@ -270,8 +270,10 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 		r = dm_bufio_write_dirty_buffers(meta->bufio);
 	if (!r)
 		r = dm_bufio_issue_flush(meta->bufio);
+	/* The digest and known blocks only: not the superblock before them. */
 	if (r)
-		bitmap_fill(meta->dirty, meta->intent_start);
+		bitmap_set(meta->dirty, meta->digests_start,
+			   meta->intent_start - meta->digests_start);
 	return r;
 }
 
@@ -352,7 +354,8 @@ static int verify_meta_commit(struct verify_digest *dg)
 	if (!r)
 		r = verify_meta_write_sb(dg, true);
 	if (r) {
-		bitmap_fill(meta->dirty, meta->intent_start);
+		bitmap_set(meta->dirty, meta->digests_start,
+			   meta->intent_start - meta->digests_start);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
