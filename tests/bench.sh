@@ -10,6 +10,11 @@ set -u
 . "$REPO/tests/common/rc"
 
 _brd_setup 3 256 || exit 1
+# BENCH_PARAMS: name=value words for the module's parameters, to compare
+# settings in the same guest run as their dm-linear baseline.
+for p in ${BENCH_PARAMS:-}; do
+	echo "${p#*=}" >"/sys/module/dm_verify/parameters/${p%%=*}" || exit 1
+done
 python3 "$REPO/tests/bench/bench.py" "$RESULTS"
 rc=$?
 _brd_cleanup

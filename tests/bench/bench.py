@@ -39,6 +39,13 @@ WORKLOADS = [
     ("seqwrite-1m-qd4", "write", "1m", 4, 1),
 ]
 
+# Run only when BENCH_WORKLOADS names them: is a ratio bound by CPU or by
+# the queue depth?
+EXTRA_WORKLOADS = [
+    ("seqread-1m-qd16", "read", "1m", 16, 1),
+    ("seqwrite-1m-qd16", "write", "1m", 16, 1),
+]
+
 
 def sh(*args, **kw):
     return subprocess.run(args, check=True, capture_output=True, text=True, **kw).stdout
@@ -361,7 +368,8 @@ def main():
         tabs = {t: v for t, v in tabs.items() if t in keep}
     only = os.environ.get("BENCH_WORKLOADS")
     if only:
-        WORKLOADS[:] = [w for w in WORKLOADS if w[0] in only.split(",")]
+        WORKLOADS[:] = [w for w in WORKLOADS + EXTRA_WORKLOADS
+                        if w[0] in only.split(",")]
     raw = {w[0]: {t: [] for t in tabs} for w in WORKLOADS}
     diverged = False
     for rnd in range(ROUNDS):
