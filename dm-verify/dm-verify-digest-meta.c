@@ -89,6 +89,12 @@ static const char *verify_meta_name(struct verify_digest_meta *meta)
 	return dm_table_device_name(meta->ti->table);
 }
 
+/* A write to the metadata device failed: metadata_errors in the status. */
+void dm_verify_meta_count_error(struct verify_digest *dg)
+{
+	verify_stat_inc(dg->meta->ti->private, VERIFY_STAT_METADATA_ERRORS);
+}
+
 static void verify_meta_dirty(struct verify_digest_meta *meta, u64 mb)
 {
 	/* Most writes hit blocks already dirty: no atomic then. */
@@ -322,6 +328,7 @@ int dm_verify_meta_save(struct verify_digest *dg)
 
 	r = verify_meta_write_dirty(dg, &nr);
 	if (r) {
+		dm_verify_meta_count_error(dg);
 		DMERR_LIMIT("%s: saving digests to %s failed (%d): intent bits kept",
 			    verify_meta_name(meta), meta->dev->name, r);
 		return r;
@@ -356,6 +363,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 	if (r) {
 		bitmap_set(meta->dirty, meta->digests_start,
 			   meta->intent_start - meta->digests_start);
+		dm_verify_meta_count_error(dg);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
@@ -595,6 +603,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 	if (!r)
 		r = verify_meta_write_sb(dg, false);
 	if (r) {
+		dm_verify_meta_count_error(dg);
 		DMERR("%s: cannot mark digests on %s in use (%d)",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;

@@ -102,6 +102,7 @@ void dm_verify_intent_blocks(struct verify_digest *dg, u64 r, u64 *first,
 void dm_verify_intent_start(struct verify_digest *dg);
 void dm_verify_intent_stop(struct verify_digest *dg);
 int dm_verify_meta_save(struct verify_digest *dg);
+void dm_verify_meta_count_error(struct verify_digest *dg);
 int dm_verify_meta_write_intent(struct verify_digest *dg,
 				const unsigned long *image);
 

@@ -559,6 +559,7 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 	}
 	r = verify_state_save(vc, false);
 	if (r) {
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: cannot mark the state on %s in use (%d)",
 		      verify_state_name(vc), meta->dev->name, r);
 		return r;
@@ -585,6 +586,7 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 	if (!r)
 		r = verify_state_save(vc, true);
 	if (r) {
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: saving the state to %s failed (%d): all unsynced at the next load",
 		      verify_state_name(vc), meta->dev->name, r);
 		return;

@@ -688,8 +688,9 @@ static bool verify_take_over(struct verify_c *vc)
 		 * @old's destructor takes it before anything else, and
 		 * marked taken, so that it does not mark it again.
 		 */
-		dm_verify_digest_abandon(vc, old);
-		dm_verify_state_meta_abandon(vc, old);
+		if (dm_verify_digest_abandon(vc, old) ||
+		    dm_verify_state_meta_abandon(vc, old))
+			verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		set_bit(VERIFY_TAKEN_OVER, &old->flags);
 		taken = true;
 		break;
@@ -733,6 +734,7 @@ static void verify_abandon_replaced(struct verify_c *vc)
 	list_for_each_entry(other, &verify_instances, instance)
 		if (other->resumed && verify_meta_bdev(other) == bdev)
 			return;
+	/* A failure is logged, not counted: our counters go with us. */
 	dm_verify_digest_abandon(NULL, vc);
 	dm_verify_state_meta_abandon(NULL, vc);
 }
