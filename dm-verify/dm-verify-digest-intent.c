@@ -265,11 +265,13 @@ int dm_verify_digest_intent_wait(struct verify_c *vc, struct verify_io *io)
 	if (need && !err)
 		dm_verify_intent_image_changed(in->dg);
 	mutex_unlock(&in->lock);
-	if (err)
+	if (err) {
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR_LIMIT("%s: cannot record write intent on %s (%d): %s %llu+%u failed",
 			    dm_table_device_name(vc->ti->table),
 			    vc->digest->name, err, "write to sector",
 			    (unsigned long long)io->sector, io->nr_sectors);
+	}
 	return err;
 }
 
@@ -341,8 +343,8 @@ static void verify_intent_work(struct work_struct *work)
 		for_each_set_bit(r, in->chosen, in->nr_regions)
 			changed |= verify_intent_clear(in, r);
 		/* A failed clear leaves bits set on the device: safe. */
-		if (changed)
-			verify_intent_write(in);
+		if (changed && verify_intent_write(in))
+			dm_verify_meta_count_error(in->dg);
 	}
 	bitmap_zero(in->chosen, in->nr_regions);
 	if (changed)

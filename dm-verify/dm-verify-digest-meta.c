@@ -89,6 +89,12 @@ static const char *verify_meta_name(struct verify_digest_meta *meta)
 	return dm_table_device_name(meta->ti->table);
 }
 
+/* A write to the metadata device failed: metadata_errors in the status. */
+void dm_verify_meta_count_error(struct verify_digest *dg)
+{
+	verify_stat_inc(dg->meta->ti->private, VERIFY_STAT_METADATA_ERRORS);
+}
+
 static void verify_meta_dirty(struct verify_digest_meta *meta, u64 mb)
 {
 	/* Most writes hit blocks already dirty: no atomic then. */
@@ -322,6 +328,7 @@ int dm_verify_meta_save(struct verify_digest *dg)
 
 	r = verify_meta_write_dirty(dg, &nr);
 	if (r) {
+		dm_verify_meta_count_error(dg);
 		DMERR_LIMIT("%s: saving digests to %s failed (%d): intent bits kept",
 			    verify_meta_name(meta), meta->dev->name, r);
 		return r;
@@ -356,6 +363,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 	if (r) {
 		bitmap_set(meta->dirty, meta->digests_start,
 			   meta->intent_start - meta->digests_start);
+		dm_verify_meta_count_error(dg);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
@@ -595,6 +603,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 	if (!r)
 		r = verify_meta_write_sb(dg, false);
 	if (r) {
+		dm_verify_meta_count_error(dg);
 		DMERR("%s: cannot mark digests on %s in use (%d)",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
@@ -614,24 +623,26 @@ static void verify_meta_suspend(struct verify_digest *dg)
 
 /*
  * Another table took the digests over and keeps them elsewhere (another
- * metadata device, or memory): what we saved cleanly at our suspend misses
- * every write from now on, and a table created on this device later would
- * trust the stale digests (false mismatches).  Make the device say so:
- * every region set in the intent bitmap (all blocks unknown at the next
- * load), then the superblock unclean, as a resume writes them.  From the
- * new table's resume, as nothing is written in a constructor or
- * destructor; we are suspended and idle.  Done even when our own save
- * failed: the bitmap on the device then lacks the new table's writes.
+ * metadata device, or memory), or (@taken false) replaced our table
+ * without taking them (dm-linear, another mapping): what we saved cleanly
+ * at our suspend misses every write from now on, and a table created on
+ * this device later would trust the stale digests (false mismatches).
+ * Make the device say so: every region set in the intent bitmap (all
+ * blocks unknown at the next load), then the superblock unclean, as a
+ * resume writes them.  From the new table's resume, or from our destructor
+ * once the new table is live, as nothing else would write it; we are
+ * suspended and idle.  Done even when our own save failed: the bitmap on
+ * the device then lacks the new table's writes.
  */
-static void verify_meta_abandon(struct verify_digest *dg,
-				struct verify_digest *taker)
+static int verify_meta_abandon(struct verify_digest *dg,
+			       struct verify_digest *taker, bool taken)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	unsigned long *image = dm_verify_intent_image(dg);
 	int r = 0;
 
 	if (taker && taker->meta && taker->meta->dev->bdev == meta->dev->bdev)
-		return;
+		return 0;
 	if (!meta->v1) {
 		bitmap_fill(image, dm_verify_intent_nr_regions(dg));
 		dm_verify_intent_image_changed(dg);
@@ -643,16 +654,31 @@ static void verify_meta_abandon(struct verify_digest *dg,
 		DMERR("%s: cannot mark the digests on %s stale (%d): %s",
 		      verify_meta_name(meta), meta->dev->name, r,
 		      "zero its first 4 KiB before using it again");
-		return;
+		return r;
 	}
 	meta->open = true;
-	DMINFO("%s: digests taken over from %s: left unclean, every block unknown there",
-	       verify_meta_name(meta), meta->dev->name);
+	if (taken)
+		DMINFO("%s: digests taken over from %s: left unclean, every block unknown there",
+		       verify_meta_name(meta), meta->dev->name);
+	else
+		DMINFO("%s: %s: digests on %s left unclean, every block unknown there",
+		       verify_meta_name(meta),
+		       "table replaced by one that does not keep them",
+		       meta->dev->name);
+	return 0;
+}
+
+struct block_device *dm_verify_digest_meta_bdev(struct verify_c *vc)
+{
+	return vc->digest && vc->digest->meta ?
+	       vc->digest->meta->dev->bdev : NULL;
 }
 
 /*
  * Never writes: dm suspends a table, which saves it, before destroying it;
- * one still open failed to save and stays unclean on the device.
+ * one still open failed to save and stays unclean on the device.  A table
+ * replaced by one that takes nothing over is marked stale before this, by
+ * verify_meta_abandon().
  */
 static void verify_meta_destroy(struct verify_digest *dg)
 {

@@ -328,15 +328,17 @@ void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old)
 }
 
 /*
- * @vc replaces @old from its first resume on: @old's store, unless @vc
- * keeps its digests on the same device, no longer follows the data.
+ * @vc replaces @old from its first resume on, or (@vc NULL) a table that
+ * took nothing over replaced @old: @old's store, unless @vc keeps its
+ * digests on the same device, no longer follows the data.
  */
-void dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old)
+int dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_digest *o = old->digest;
 
-	if (o && o->ops->abandon)
-		o->ops->abandon(o, vc->digest);
+	if (!o || !o->ops->abandon)
+		return 0;
+	return o->ops->abandon(o, vc ? vc->digest : NULL, !!vc);
 }
 
 /* Before the target takes I/O: a persistent store opens (and may fail). */

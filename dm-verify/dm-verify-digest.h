@@ -39,12 +39,15 @@ struct verify_digest_store_ops {
 	int (*resume)(struct verify_digest *dg);
 	void (*suspend)(struct verify_digest *dg);
 	/*
-	 * Optional: @dg's table is replaced by one that keeps the digests
-	 * elsewhere (@taker: its store, or NULL), from its first resume on,
-	 * with @dg suspended and idle.  A persistent store must not be
-	 * trusted as it is afterwards.
+	 * Optional: @dg's table is replaced, with @dg suspended and idle, by
+	 * one that took the digests over (@taken) and keeps them elsewhere
+	 * (@taker: its store, or NULL), or by one that took nothing (@taken
+	 * false: dm-linear, another mapping).  A persistent store must not be
+	 * trusted as it is afterwards.  Returns 0, or the error of a write to
+	 * the metadata device.
 	 */
-	void (*abandon)(struct verify_digest *dg, struct verify_digest *taker);
+	int (*abandon)(struct verify_digest *dg, struct verify_digest *taker,
+		       bool taken);
 };
 
 /* The in-memory store: a digest and a "known" bit per block. */
@@ -99,6 +102,7 @@ void dm_verify_intent_blocks(struct verify_digest *dg, u64 r, u64 *first,
 void dm_verify_intent_start(struct verify_digest *dg);
 void dm_verify_intent_stop(struct verify_digest *dg);
 int dm_verify_meta_save(struct verify_digest *dg);
+void dm_verify_meta_count_error(struct verify_digest *dg);
 int dm_verify_meta_write_intent(struct verify_digest *dg,
 				const unsigned long *image);
 

@@ -43,7 +43,8 @@
 	X(UNSYNCED_SECTORS, unsynced_sectors)		\
 	X(UNKNOWN_BLOCKS, unknown_blocks)		\
 	X(PARTIAL_BLOCK_WRITES, partial_block_writes)	\
-	X(DIRTY_REGIONS, dirty_regions)
+	X(DIRTY_REGIONS, dirty_regions)			\
+	X(METADATA_ERRORS, metadata_errors)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

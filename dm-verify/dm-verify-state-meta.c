@@ -27,8 +27,10 @@
  *
  * A device whose first 4 KiB are all zero is taken as empty and formatted
  * at the first resume; one that holds anything else without our magic is
- * refused and never written.  Nothing is written in the constructor or the
- * destructor, so a refused table leaves both devices as they were.
+ * refused and never written.  Nothing is written in the constructor, so a
+ * refused table leaves both devices as they were; the destructor only
+ * marks the device stale when the table was replaced by one that did not
+ * take the state over (dm_verify_state_meta_abandon()).
  */
 #include "dm-verify.h"
 
@@ -557,6 +559,7 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 	}
 	r = verify_state_save(vc, false);
 	if (r) {
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: cannot mark the state on %s in use (%d)",
 		      verify_state_name(vc), meta->dev->name, r);
 		return r;
@@ -583,6 +586,7 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 	if (!r)
 		r = verify_state_save(vc, true);
 	if (r) {
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: saving the state to %s failed (%d): all unsynced at the next load",
 		      verify_state_name(vc), meta->dev->name, r);
 		return;
@@ -592,31 +596,40 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 
 /*
  * @vc took @old's state over at its first resume and keeps it elsewhere
- * (another metadata device, or none): what @old saved cleanly at its
- * suspend misses every discard and failed write from now on, and a table
- * created on that device later would compare their ranges (false
- * mismatches).  Save it unclean, which makes such a table unsynced
- * throughout; @old's ranges went to @vc, so none are saved.  From @vc's
- * resume, as nothing is written in a constructor or destructor; @old is
- * suspended and idle.
+ * (another metadata device, or none), or (@vc NULL) @old's table was
+ * replaced by one that took nothing (dm-linear, another mapping): what
+ * @old saved cleanly at its suspend misses every discard and failed write
+ * from now on, and a table created on that device later would compare
+ * their ranges (false mismatches).  Save it unclean, which makes such a
+ * table unsynced throughout; with @vc, @old's ranges went to @vc, so none
+ * are saved.  From @vc's resume, or from @old's destructor once the new
+ * table is live, as nothing else would write it; @old is suspended and
+ * idle.  Returns 0, or the error of the save.
  */
-void dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
+int dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_state_meta *meta = old->state_meta;
 	int r;
 
-	if (!meta || dm_verify_state_meta_bdev(vc) == meta->dev->bdev)
-		return;
+	if (!meta || (vc && dm_verify_state_meta_bdev(vc) == meta->dev->bdev))
+		return 0;
 	r = verify_state_save(old, false);
 	if (r) {
 		DMERR("%s: cannot mark the state on %s stale (%d): %s",
-		      verify_state_name(vc), meta->dev->name, r,
+		      verify_state_name(old), meta->dev->name, r,
 		      "zero its first 4 KiB before using it again");
-		return;
+		return r;
 	}
 	meta->open = true;
-	DMINFO("%s: state taken over from %s: left unclean, all unsynced there",
-	       verify_state_name(vc), meta->dev->name);
+	if (vc)
+		DMINFO("%s: state taken over from %s: left unclean, all unsynced there",
+		       verify_state_name(old), meta->dev->name);
+	else
+		DMINFO("%s: %s: state on %s left unclean, all unsynced there",
+		       verify_state_name(old),
+		       "table replaced by one that does not keep it",
+		       meta->dev->name);
+	return 0;
 }
 
 struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc)
@@ -624,7 +637,7 @@ struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc)
 	return vc->state_meta ? vc->state_meta->dev->bdev : NULL;
 }
 
-/* Never writes: see dm_verify_state_meta_suspend(). */
+/* Never writes: see dm_verify_state_meta_suspend() and _abandon(). */
 void dm_verify_state_meta_destroy(struct verify_c *vc)
 {
 	struct verify_state_meta *meta = vc->state_meta;

@@ -685,15 +685,58 @@ static bool verify_take_over(struct verify_c *vc)
 		/*
 		 * Writes from here on are ours: a metadata device of @old's
 		 * that we do not use is marked stale.  Under the lock, as
-		 * @old's destructor takes it before anything else.
+		 * @old's destructor takes it before anything else, and
+		 * marked taken, so that it does not mark it again.
 		 */
-		dm_verify_digest_abandon(vc, old);
-		dm_verify_state_meta_abandon(vc, old);
+		if (dm_verify_digest_abandon(vc, old) ||
+		    dm_verify_state_meta_abandon(vc, old))
+			verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
+		set_bit(VERIFY_TAKEN_OVER, &old->flags);
 		taken = true;
 		break;
 	}
 	mutex_unlock(&verify_instances_lock);
 	return taken;
+}
+
+/* The metadata device @vc keeps its digests or its state on, or NULL. */
+static struct block_device *verify_meta_bdev(struct verify_c *vc)
+{
+	return dm_verify_digest_meta_bdev(vc) ?: dm_verify_state_meta_bdev(vc);
+}
+
+/*
+ * @vc's table is destroyed while its device lives on, with no verify
+ * table having taken its state over: dm swapped in a table that writes
+ * the data device without keeping our digests or state (dm-linear, a
+ * verify table with another mapping or with nothing to take over), and
+ * destroys ours once that one is live.  Our metadata device, saved
+ * cleanly at our suspend, would be trusted stale by a table created on it
+ * later: mark it so.  A removal is told apart by the device being freed
+ * (dm_hold() fails: __dm_destroy() marks it before it destroys the live
+ * table), and a table never resumed never served I/O.  A device another
+ * live verify table uses is left to it: that one loaded it and marked it
+ * unclean already.  Called with verify_instances_lock held, @vc off the
+ * list.
+ */
+static void verify_abandon_replaced(struct verify_c *vc)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct block_device *bdev = verify_meta_bdev(vc);
+	struct verify_c *other;
+
+	lockdep_assert_held(&verify_instances_lock);
+	if (!vc->resumed || !bdev || test_bit(VERIFY_TAKEN_OVER, &vc->flags))
+		return;
+	if (dm_hold(md))
+		return;
+	dm_put(md);
+	list_for_each_entry(other, &verify_instances, instance)
+		if (other->resumed && verify_meta_bdev(other) == bdev)
+			return;
+	/* A failure is logged, not counted: our counters go with us. */
+	dm_verify_digest_abandon(NULL, vc);
+	dm_verify_state_meta_abandon(NULL, vc);
 }
 
 /*
@@ -755,9 +798,11 @@ static void verify_dtr(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
+	/* Only a fully built context is on the list. */
 	if (!list_empty(&vc->instance)) {
 		mutex_lock(&verify_instances_lock);
 		list_del(&vc->instance);
+		verify_abandon_replaced(vc);
 		mutex_unlock(&verify_instances_lock);
 	}
 	flush_work(&vc->crash_work);

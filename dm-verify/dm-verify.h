@@ -41,6 +41,7 @@ enum {
 	VERIFY_NO_DELAY,	/* suspending: delay rules complete at once */
 	VERIFY_DATA_CRASHED,	/* data_crashed was sent: what matches is durable */
 	VERIFY_CRASHED,		/* a simulated power cut: fail every bio */
+	VERIFY_TAKEN_OVER,	/* a reloaded table took our state over */
 };
 
 /* Largest write_cache: its copies are kernel memory. */
@@ -298,7 +299,8 @@ void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
-void dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old);
+int dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old);
+struct block_device *dm_verify_digest_meta_bdev(struct verify_c *vc);
 bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end);
 void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 			   unsigned int nr_sectors, const void *buf);
@@ -332,7 +334,7 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_state_meta_destroy(struct verify_c *vc);
 int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over);
 void dm_verify_state_meta_suspend(struct verify_c *vc);
-void dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old);
+int dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old);
 struct block_device *dm_verify_state_meta_bdev(struct verify_c *vc);
 unsigned int dm_verify_state_meta_table_words(struct verify_c *vc);
 void dm_verify_state_meta_emit_table(struct verify_c *vc, char *result,

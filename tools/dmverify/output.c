@@ -94,6 +94,7 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_UNKNOWN_BLOCKS] = "digest mode: blocks whose digest is unknown (not verified)",
 	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that covered a block in part (a known block is read and kept known)",
 	[DMV_ST_DIRTY_REGIONS] = "digest mode, metadata device: write-intent regions set (unknown after an unclean shutdown)",
+	[DMV_ST_METADATA_ERRORS] = "writes to the metadata device that failed (saves, write intent, marking it stale)",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
