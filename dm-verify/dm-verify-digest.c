@@ -86,8 +86,11 @@ void dm_verify_mem_take_over(struct verify_digest *dg, struct verify_digest *old
 	u64 nr = min(dg->nr_blocks, old->nr_blocks);
 	unsigned long b;
 
-	for_each_set_bit(b, o->known, nr)
+	for_each_set_bit(b, o->known, nr) {
 		dm_verify_mem_set(dg, b, o->digests[b]);
+		if (!(b & (SZ_64K - 1)))
+			cond_resched();
+	}
 }
 
 void dm_verify_mem_destroy(struct verify_digest *dg)

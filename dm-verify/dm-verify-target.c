@@ -220,9 +220,14 @@ static void verify_legs_done(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 	bool both = io->ref_bio && io->data_bio;
-	bool can_inline = io->nr_sectors << SECTOR_SHIFT <=
-			  READ_ONCE(inline_compare_max) ||
-			  (in_task() && current_work() == &io->work.work);
+	u64 bytes = (u64)io->nr_sectors << SECTOR_SHIFT;
+	bool can_inline;
+
+	/* A write to part of a block hashes the whole of its edge blocks. */
+	if (io->rmw)
+		bytes += 2ULL << vc->digest->block_shift;
+	can_inline = bytes <= READ_ONCE(inline_compare_max) ||
+		     (in_task() && current_work() == &io->work.work);
 
 	/*
 	 * Readahead may fail on one leg without a lost error: dm fails it
@@ -664,10 +669,14 @@ static bool verify_take_over(struct verify_c *vc)
 		if (vc->ref_dev)
 			dm_verify_volatile_take_over(vc, old);
 		dm_verify_wcache_take_over(vc, old);
-		dm_verify_digest_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		spin_unlock_irqrestore(&old->lock, flags);
+		/*
+		 * One step per known block, up to hundreds of millions: not
+		 * with interrupts off.  @old is suspended, so they hold still.
+		 */
+		dm_verify_digest_take_over(vc, old);
 		dm_verify_stats_take_over(vc, old);
 		if (test_bit(VERIFY_HALTED, &old->flags))
 			set_bit(VERIFY_HALTED, &vc->flags);
@@ -768,7 +777,12 @@ static int verify_preresume(struct dm_target *ti)
 	bool taken = false;
 	int r;
 
-	if (!vc->resumed && (vc->ref_dev || vc->wc.budget || vc->digest))
+	/*
+	 * Every verify table takes over, even one that keeps nothing of its
+	 * own: the old table's metadata device is marked stale before our
+	 * first write, not after, when the old table is destroyed.
+	 */
+	if (!vc->resumed)
 		taken = verify_take_over(vc);
 	r = dm_verify_digest_resume(vc);
 	if (r)
