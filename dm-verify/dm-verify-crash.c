@@ -91,7 +91,8 @@ void dm_verify_wcache_destroy(struct verify_c *vc)
  * it carries, so a small copy uses the bio's inline vectors.  A caller
  * submits it before allocating the next one from the same bio_set.
  */
-static struct bio *verify_undo_bio(struct block_device *bdev, blk_opf_t opf,
+static struct bio *verify_undo_bio(struct verify_c *vc,
+				   struct block_device *bdev, blk_opf_t opf,
 				   sector_t *sector, struct verify_undo *u,
 				   u64 *off, u64 *left)
 {
@@ -100,7 +101,7 @@ static struct bio *verify_undo_bio(struct block_device *bdev, blk_opf_t opf,
 
 	vecs = min_t(u64, DIV_ROUND_UP_ULL(offset_in_page(*off) + *left,
 					   PAGE_SIZE), BIO_MAX_VECS);
-	bio = bio_alloc(bdev, vecs, opf, GFP_NOIO);
+	bio = bio_alloc_bioset(bdev, vecs, opf, GFP_NOIO, &vc->aux_bs);
 	bio->bi_iter.bi_sector = *sector;
 	while (*left) {
 		po = offset_in_page(*off);
@@ -119,15 +120,16 @@ static struct bio *verify_undo_bio(struct block_device *bdev, blk_opf_t opf,
  * Write @nr sectors of @u's content, from sector @from of it, at @sector
  * of @bdev.  Sleeps.
  */
-static int verify_undo_write(struct block_device *bdev, sector_t sector,
-			     struct verify_undo *u, sector_t from, sector_t nr)
+static int verify_undo_write(struct verify_c *vc, struct block_device *bdev,
+			     sector_t sector, struct verify_undo *u,
+			     sector_t from, sector_t nr)
 {
 	u64 off = (u64)from << SECTOR_SHIFT, left = (u64)nr << SECTOR_SHIFT;
 	struct bio *bio;
 	int r = 0;
 
 	while (left && !r) {
-		bio = verify_undo_bio(bdev, REQ_OP_WRITE, &sector, u, &off,
+		bio = verify_undo_bio(vc, bdev, REQ_OP_WRITE, &sector, u, &off,
 				      &left);
 		r = submit_bio_wait(bio);
 		bio_put(bio);
@@ -208,7 +210,7 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 	u->wait = w;
 	u->read_failed = false;
 	while (left) {
-		bio = verify_undo_bio(bdev, REQ_OP_READ, &sector, u, &off,
+		bio = verify_undo_bio(vc, bdev, REQ_OP_READ, &sector, u, &off,
 				      &left);
 		bio->bi_end_io = verify_undo_read_endio;
 		bio->bi_private = u;
@@ -342,10 +344,10 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	unsigned long flags;
 	int r;
 
-	r = verify_undo_write(verify_data_bdev(vc), vc->data_start + at, u,
+	r = verify_undo_write(vc, verify_data_bdev(vc), vc->data_start + at, u,
 			      from, nr);
 	if (!r && vc->ref_dev)
-		r = verify_undo_write(vc->ref_dev->bdev, vc->ref_start + at, u,
+		r = verify_undo_write(vc, vc->ref_dev->bdev, vc->ref_start + at, u,
 				      from, nr);
 	if (r && vc->ref_dev) {
 		spin_lock_irqsave(&vc->lock, flags);

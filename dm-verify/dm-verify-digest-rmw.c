@@ -97,8 +97,8 @@ static int verify_rmw_read(struct verify_c *vc, u64 b, struct page **pages)
 	unsigned int i;
 	int r;
 
-	bio = bio_alloc(verify_data_bdev(vc), DIV_ROUND_UP(left, PAGE_SIZE),
-			REQ_OP_READ | REQ_SYNC, GFP_NOIO);
+	bio = bio_alloc_bioset(verify_data_bdev(vc), DIV_ROUND_UP(left, PAGE_SIZE),
+			       REQ_OP_READ | REQ_SYNC, GFP_NOIO, &vc->aux_bs);
 	bio->bi_iter.bi_sector = vc->data_start + (b << (dg->block_shift -
 							  SECTOR_SHIFT));
 	for (i = 0; left; i++, left -= len) {

@@ -829,6 +829,7 @@ static void verify_dtr(struct dm_target *ti)
 	}
 	dm_verify_pages_destroy(vc);
 	dm_verify_stats_destroy(vc);
+	bioset_exit(&vc->aux_bs);
 	bioset_exit(&vc->data_bs);
 	bioset_exit(&vc->ref_bs);
 	dm_verify_extents_destroy(&vc->unverified);
@@ -1095,6 +1096,8 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	r = bioset_init(&vc->ref_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
 	if (!r)
 		r = bioset_init(&vc->data_bs, BIO_POOL_SIZE, 0, 0);
+	if (!r)
+		r = bioset_init(&vc->aux_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
 	if (!r)
 		r = dm_verify_pages_create(vc);
 	if (r) {

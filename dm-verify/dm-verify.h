@@ -130,6 +130,13 @@ struct verify_c {
 	struct bio_set ref_bs;
 	/* Data-leg clones; they share pages with the bio or the ref bio. */
 	struct bio_set data_bs;
+	/*
+	 * Bios the target issues for itself: the rest of a block written in
+	 * part, a write cache's saved content.  Not fs_bio_set, which the
+	 * bios queued behind ours may hold; each user submits a bio before
+	 * allocating its next, so this pool alone keeps them going.
+	 */
+	struct bio_set aux_bs;
 	struct verify_pages pages;
 	/*
 	 * Work that allocates (issuing a bio, copying a write) and work that
