@@ -439,7 +439,44 @@ static int verify_state_put(struct verify_c *vc, const struct verify_extent *e,
 }
 
 /*
- * Write the state, then the superblock, each flushed.  The target is idle
+ * The ranges are rewritten in place, and only an unclean superblock lets
+ * the next load forgive ranges a crash tore.  So before an unclean save
+ * clears a clean superblock on the device, as it is, and flushes it: a
+ * crash then leaves either that or the new one, never a clean superblock
+ * over ranges it does not describe (refused until zeroed).
+ */
+static int verify_state_mark_unclean(struct verify_state_meta *meta)
+{
+	struct verify_state_sb *sb;
+	struct dm_buffer *b;
+	char *err = NULL;
+	bool fresh;
+	void *p;
+	int r;
+
+	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_STATE_MAGIC, "", &b,
+				   &fresh, &err);
+	/* Not ours, or a bad checksum: no load trusts it anyway. */
+	if (IS_ERR(p))
+		return PTR_ERR(p) == -EINVAL ? 0 : PTR_ERR(p);
+	sb = p;
+	if (fresh || !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN)) {
+		dm_bufio_release(b);
+		return 0;
+	}
+	sb->flags = cpu_to_le32(le32_to_cpu(sb->flags) & ~VERIFY_STATE_CLEAN);
+	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(sb));
+	dm_bufio_mark_buffer_dirty(b);
+	dm_bufio_release(b);
+	r = dm_bufio_write_dirty_buffers(meta->bufio);
+	if (!r)
+		r = dm_bufio_issue_flush(meta->bufio);
+	return r;
+}
+
+/*
+ * Write the state, then the superblock, each flushed (an unclean save
+ * clears the clean flag first).  The target is idle
  * (or has not run yet).  Ranges beyond the device's capacity are merged
  * with their nearest neighbours, which is logged.  Sleeps.
  */
@@ -482,7 +519,9 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 		merges += was_u - nu;
 	}
 
-	r = verify_state_put(vc, un, nu, &at, &crc);
+	r = clean ? 0 : verify_state_mark_unclean(meta);
+	if (!r)
+		r = verify_state_put(vc, un, nu, &at, &crc);
 	if (!r)
 		r = verify_state_put(vc, sy, ns, &at, &crc);
 	if (!r)
