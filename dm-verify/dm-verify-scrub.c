@@ -592,9 +592,10 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 }
 
 /*
- * Start a pass over [@start, @end); -EBUSY while one runs.  A sync marks
- * its range unsynced as it claims the pass, under vc->lock.  The buffers
- * must be allocated.
+ * Start a pass over [@start, @end); -EBUSY while one runs or while the
+ * device is being suspended (VERIFY_SUSPENDING, see verify_presuspend()).
+ * A sync marks its range unsynced as it claims the pass, under vc->lock.
+ * The buffers must be allocated.
  */
 int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
 			 bool repair, sector_t start, sector_t end)
@@ -603,6 +604,13 @@ int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
+	if (test_bit(VERIFY_SUSPENDING, &vc->flags)) {
+		spin_unlock_irqrestore(&vc->lock, flags);
+		DMERR("%s: %s: device suspending: resend after the resume",
+		      dm_table_device_name(vc->ti->table),
+		      kind == VERIFY_PASS_SYNC ? "sync" : "scrub");
+		return -EBUSY;
+	}
 	if (s->running) {
 		spin_unlock_irqrestore(&vc->lock, flags);
 		DMERR("%s: %s: a pass is running: scrub stop first",

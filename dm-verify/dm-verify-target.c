@@ -797,6 +797,8 @@ static void verify_resume(struct dm_target *ti)
 
 	vc->resumed = true;
 	clear_bit(VERIFY_NO_DELAY, &vc->flags);
+	/* Before the "sync" feature's pass, which would be refused. */
+	clear_bit(VERIFY_SUSPENDING, &vc->flags);
 	dm_verify_sync_resume(vc);
 }
 
@@ -1145,6 +1147,17 @@ static void verify_presuspend(struct dm_target *ti)
 
 	spin_lock_irqsave(&vc->lock, flags);
 	set_bit(VERIFY_NO_DELAY, &vc->flags);
+	/*
+	 * dm core sends messages without the suspend lock and marks the
+	 * device suspended only once its bios have drained, well after
+	 * this: a "scrub" or "sync" arriving in between would find it not
+	 * suspended and start a pass after the stop below.  Its chunks go
+	 * to the legs by dm_io, which suspend does not wait for, so the
+	 * pass would run on while suspended, and beside a reloaded table.
+	 * dm_verify_pass_start() tests this under vc->lock: a pass that
+	 * started before it is ended by the stop below, none after it.
+	 */
+	set_bit(VERIFY_SUSPENDING, &vc->flags);
 	list_for_each_entry(io, &vc->delayed, list)
 		mod_delayed_work(vc->done_wq, &io->work, 0);
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -1157,12 +1170,18 @@ static void verify_presuspend_undo(struct dm_target *ti)
 	struct verify_c *vc = ti->private;
 
 	clear_bit(VERIFY_NO_DELAY, &vc->flags);
+	clear_bit(VERIFY_SUSPENDING, &vc->flags);
 }
 
 static void verify_postsuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
+	/*
+	 * No pass can have started since presuspend stopped it, but the
+	 * saves below must not race one: make sure it has ended.
+	 */
+	dm_verify_scrub_stop(vc);
 	flush_work(&vc->crash_work);
 	flush_workqueue(vc->issue_wq);
 	flush_workqueue(vc->done_wq);

@@ -42,6 +42,7 @@ enum {
 	VERIFY_DATA_CRASHED,	/* data_crashed was sent: what matches is durable */
 	VERIFY_CRASHED,		/* a simulated power cut: fail every bio */
 	VERIFY_TAKEN_OVER,	/* a reloaded table took our state over */
+	VERIFY_SUSPENDING,	/* presuspend ran: no pass may start */
 };
 
 /* Largest write_cache: its copies are kernel memory. */
