@@ -205,7 +205,6 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 	struct verify_meta_sb *sb;
 	struct dm_buffer *b;
 	void *p;
-	int r;
 
 	p = dm_bufio_new(meta->bufio, 0, &b);
 	if (IS_ERR(p))
@@ -226,13 +225,7 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 		sb->intent_start = cpu_to_le64(meta->intent_start);
 		sb->region_shift = cpu_to_le32(dm_verify_intent_shift(dg));
 	}
-	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(p));
-	dm_bufio_mark_buffer_dirty(b);
-	dm_bufio_release(b);
-	r = dm_bufio_write_dirty_buffers(meta->bufio);
-	if (!r)
-		r = dm_bufio_issue_flush(meta->bufio);
-	return r;
+	return dm_verify_meta_sb_write(meta->bufio, b, p);
 }
 
 /*

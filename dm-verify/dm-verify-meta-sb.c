@@ -62,3 +62,23 @@ void *dm_verify_meta_sb_read(struct dm_bufio_client *bufio, u64 magic,
 	dm_bufio_release(*bp);
 	return ERR_PTR(-EINVAL);
 }
+
+/*
+ * Seal superblock @sb, held in @b from @bufio, with its checksum, release
+ * it and write it with every other dirty block, then flush: on success
+ * the whole save is durable.
+ */
+int dm_verify_meta_sb_write(struct dm_bufio_client *bufio, struct dm_buffer *b,
+			    void *sb)
+{
+	struct verify_meta_sb_head *h = sb;
+	int r;
+
+	h->csum = cpu_to_le32(dm_verify_meta_sb_csum(sb));
+	dm_bufio_mark_buffer_dirty(b);
+	dm_bufio_release(b);
+	r = dm_bufio_write_dirty_buffers(bufio);
+	if (!r)
+		r = dm_bufio_issue_flush(bufio);
+	return r;
+}

@@ -452,7 +452,6 @@ static int verify_state_mark_unclean(struct verify_state_meta *meta)
 	char *err = NULL;
 	bool fresh;
 	void *p;
-	int r;
 
 	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_STATE_MAGIC, "", &b,
 				   &fresh, &err);
@@ -465,13 +464,7 @@ static int verify_state_mark_unclean(struct verify_state_meta *meta)
 		return 0;
 	}
 	sb->flags = cpu_to_le32(le32_to_cpu(sb->flags) & ~VERIFY_STATE_CLEAN);
-	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(sb));
-	dm_bufio_mark_buffer_dirty(b);
-	dm_bufio_release(b);
-	r = dm_bufio_write_dirty_buffers(meta->bufio);
-	if (!r)
-		r = dm_bufio_issue_flush(meta->bufio);
-	return r;
+	return dm_verify_meta_sb_write(meta->bufio, b, sb);
 }
 
 /*
@@ -550,12 +543,7 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	sb->ranges_csum = cpu_to_le32(~crc);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
 		sb->stats[i] = cpu_to_le64(dm_verify_stat_read(vc, i));
-	sb->csum = cpu_to_le32(dm_verify_meta_sb_csum(sb));
-	dm_bufio_mark_buffer_dirty(b);
-	dm_bufio_release(b);
-	r = dm_bufio_write_dirty_buffers(meta->bufio);
-	if (!r)
-		r = dm_bufio_issue_flush(meta->bufio);
+	r = dm_verify_meta_sb_write(meta->bufio, b, sb);
 out:
 	/* What is in memory is the state: no second copy in the cache. */
 	dm_bufio_forget_buffers(meta->bufio, 0, 1 + DIV_ROUND_UP(at, VERIFY_STATE_PER_BLOCK));

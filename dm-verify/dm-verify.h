@@ -333,6 +333,8 @@ u64 dm_verify_digest_dirty_regions(struct verify_c *vc);
 struct dm_bufio_client;
 struct dm_buffer;
 u32 dm_verify_meta_sb_csum(const void *block);
+int dm_verify_meta_sb_write(struct dm_bufio_client *bufio, struct dm_buffer *b,
+			    void *sb);
 void *dm_verify_meta_sb_read(struct dm_bufio_client *bufio, u64 magic,
 			     char *not_ours, struct dm_buffer **bp,
 			     bool *fresh, char **err);
