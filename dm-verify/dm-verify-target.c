@@ -88,6 +88,28 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
+/*
+ * Digest mode: the whole blocks a write wrote now have the digest of what
+ * it wrote, as a sync would have taken; they leave the unsynced set, or a
+ * stopped sync would count them as unsynced for good.
+ */
+static void verify_account_digest_write(struct verify_c *vc,
+					struct verify_io *io)
+{
+	sector_t bs = vc->digest->block_sectors;
+	sector_t start = round_up(io->sector, bs);
+	sector_t end = round_down(io->sector + io->nr_sectors, bs);
+	unsigned long flags;
+
+	if (io->data_status || start >= end ||
+	    (io->op != VERIFY_OP_WRITE && io->op != VERIFY_OP_WRITE_ZEROES))
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	if (vc->unsynced.nr)
+		dm_verify_extents_remove(&vc->unsynced, start, end);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
 /* A flush completed: on the data device, unless a rule dropped it. */
 static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
 {
@@ -183,6 +205,9 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 
 	if ((vc->ref_dev || vc->wc.budget) && io->is_write && io->nr_sectors)
 		verify_account_write(vc, io);
+	else if (vc->digest && io->is_write && io->nr_sectors &&
+		 READ_ONCE(vc->unsynced.nr))
+		verify_account_digest_write(vc, io);
 	else if ((vc->ref_dev || vc->wc.budget) && io->op == VERIFY_OP_FLUSH)
 		verify_account_flush(vc, io);
 	dm_verify_free_legs(io);
