@@ -742,9 +742,10 @@ static struct block_device *verify_meta_bdev(struct verify_c *vc)
 /*
  * @vc's table is destroyed while its device lives on, with no verify
  * table having taken its state over: dm swapped in a table that writes
- * the data device without keeping our digests or state (dm-linear, a
- * verify table with another mapping or with nothing to take over), and
- * destroys ours once that one is live.  Our metadata device, saved
+ * the data device without keeping our digests or state (dm-linear, or a
+ * verify table with another mapping: one with the same mapping takes us
+ * over at its resume, even with nothing of its own), and destroys ours
+ * once that one is live.  Our metadata device, saved
  * cleanly at our suspend, would be trusted stale by a table created on it
  * later: mark it so.  A removal is told apart by the device being freed
  * (dm_hold() fails: __dm_destroy() marks it before it destroys the live
