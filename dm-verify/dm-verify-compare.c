@@ -41,9 +41,23 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	} else if (vc->digest && io->is_write && bio_has_data(bio)) {
 		src = dm_verify_digest_copy(vc, io);
 	}
-	if (io->fault.action != VERIFY_ACT_DROP)
+	/*
+	 * With nothing copied, dm's own clone is the data leg, as in
+	 * dm-verity: one bio fewer to allocate per bio.  Its fields are
+	 * restored when it completes (dm_verify_data_leg_done()), before
+	 * anything compares its payload or dm core sees it again.
+	 */
+	if (io->fault.action != VERIFY_ACT_DROP && src == bio) {
+		io->saved_iter = bio->bi_iter;
+		io->saved_end_io = bio->bi_end_io;
+		io->saved_private = bio->bi_private;
+		io->saved_opf = bio->bi_opf;
+		bio_set_dev(bio, verify_data_bdev(vc));
+		data = bio;
+	} else if (io->fault.action != VERIFY_ACT_DROP) {
 		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
 				       &vc->data_bs);
+	}
 	/*
 	 * dm polls only the bios it submitted, never these: a leg left
 	 * REQ_POLLED would wait on a poll queue nobody polls.  A REQ_NOWAIT
@@ -62,11 +76,22 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	io->data_bio = data;
 }
 
+/* @io's bio was its data leg and completed: make it dm's clone again. */
+void dm_verify_data_leg_done(struct verify_io *io)
+{
+	struct bio *bio = io->bio;
+
+	bio->bi_iter = io->saved_iter;
+	bio->bi_end_io = io->saved_end_io;
+	bio->bi_private = io->saved_private;
+	bio->bi_opf = io->saved_opf;
+}
+
 void dm_verify_free_legs(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
-	if (io->data_bio)
+	if (io->data_bio && io->data_bio != io->bio)
 		bio_put(io->data_bio);
 	if (io->ref_bio) {
 		dm_verify_pages_free(vc, io->ref_bio);

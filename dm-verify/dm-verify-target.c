@@ -295,10 +295,13 @@ static void verify_leg_endio(struct bio *bio)
 {
 	struct verify_io *io = bio->bi_private;
 
-	if (bio == io->ref_bio)
+	if (bio == io->ref_bio) {
 		io->ref_status = bio->bi_status;
-	else
+	} else {
 		io->data_status = bio->bi_status;
+		if (bio == io->bio)
+			dm_verify_data_leg_done(io);
+	}
 	if (atomic_dec_and_test(&io->pending))
 		verify_legs_done(io);
 }

@@ -218,8 +218,13 @@ struct verify_io {
 	struct verify_c *vc;
 	struct bio *bio;		/* the bio dm handed to map */
 	struct bio *ref_bio;
-	struct bio *data_bio;
+	struct bio *data_bio;		/* may be @bio itself, see below */
 	struct bio *copy_bio;		/* digest mode: a write's private copy */
+	/* @bio's own fields while it is the data leg (dm_verify_alloc_legs()) */
+	struct bvec_iter saved_iter;
+	bio_end_io_t *saved_end_io;
+	void *saved_private;
+	blk_opf_t saved_opf;
 	sector_t sector;		/* target relative */
 	unsigned int nr_sectors;
 	atomic_t pending;
@@ -273,6 +278,7 @@ static inline void verify_stat_inc(struct verify_c *vc, enum verify_stat i)
 
 /* dm-verify-compare.c */
 void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
+void dm_verify_data_leg_done(struct verify_io *io);
 void dm_verify_free_legs(struct verify_io *io);
 bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void dm_verify_log_status_mismatch(struct verify_io *io);
