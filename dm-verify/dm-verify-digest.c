@@ -291,10 +291,10 @@ void dm_verify_digest_destroy(struct verify_c *vc)
 }
 
 /*
- * dm splits a bio at the queue's max_sectors (brd: 255 sectors) as well as
- * at the target's 1 MiB: keep those splits on block boundaries, or a block
- * split between two bios would be written in part by each and stay unknown.
- * 6.12 derives max_sectors from max_hw_sectors, 6.1 stacks both.
+ * Submitters that cut their bios at the queue's max_sectors (brd: 255
+ * sectors) should cut them on block boundaries, or a block split between
+ * two bios is written in part by each and stays unknown.  6.12 derives
+ * max_sectors from max_hw_sectors, 6.1 stacks both.
  */
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits)
 {

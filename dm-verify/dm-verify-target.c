@@ -538,6 +538,21 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		     test_bit(VERIFY_CRASHED, &vc->flags)))
 		return DM_MAPIO_KILL;
 
+	/*
+	 * At most 1 MiB with a payload, cut at every MiB of the target.  Not
+	 * with dm_set_target_max_io_len(): dm would then also cut at the
+	 * queue's max_sectors, stacked from the legs (127 KiB for brd), and a
+	 * 1 MiB read would pay this target's per-bio costs nine times.  The
+	 * legs split what they cannot take, as they do for dm-linear.
+	 */
+	if (bio_has_data(bio)) {
+		sector_t left = VERIFY_MAX_IO_SECTORS -
+			(dm_target_offset(ti, bio->bi_iter.bi_sector) &
+			 (VERIFY_MAX_IO_SECTORS - 1));
+
+		if (bio_sectors(bio) > left)
+			dm_accept_partial_bio(bio, left);
+	}
 	io->op = verify_op_class(bio);
 	if (!io->op) {
 		DMERR_LIMIT("%s: unsupported operation %u at sector %llu: failed",
@@ -1148,9 +1163,6 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 
-	r = dm_set_target_max_io_len(ti, VERIFY_MAX_IO_SECTORS);
-	if (r)
-		goto bad;
 	ti->per_io_data_size = sizeof(struct verify_io);
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
