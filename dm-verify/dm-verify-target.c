@@ -252,7 +252,8 @@ static void verify_legs_done(struct verify_io *io)
 	if (io->rmw)
 		bytes += 2ULL << vc->digest->block_shift;
 	can_inline = bytes <= READ_ONCE(inline_compare_max) ||
-		     (in_task() && current_work() == &io->work.work);
+		     (in_task() && (current_work() == &io->work.work ||
+				    current_work() == &io->ref_work));
 
 	/*
 	 * Readahead may fail on one leg without a lost error: dm fails it
@@ -308,7 +309,7 @@ static void verify_leg_endio(struct bio *bio)
 
 static void verify_ref_work(struct work_struct *work)
 {
-	struct verify_io *io = container_of(work, struct verify_io, work.work);
+	struct verify_io *io = container_of(work, struct verify_io, ref_work);
 
 	submit_bio_noacct(io->ref_bio);
 }
@@ -351,8 +352,11 @@ static void verify_issue_legs(struct verify_io *io)
 	dm_verify_alloc_legs(vc, io);
 	legs[0] = io->ref_bio;
 	legs[1] = io->data_bio;
-	offload_ref = !io->is_write && legs[0] && legs[1] &&
-		      verify_offload(vc, io);
+	/*
+	 * A large bio's legs go to two CPUs: the reference leg from a work
+	 * item of its own, beside the data leg (a write's copy is taken).
+	 */
+	offload_ref = legs[0] && legs[1] && verify_offload(vc, io);
 
 	/* One extra count keeps @io ours until every leg is submitted. */
 	atomic_set(&io->pending, !!legs[0] + !!legs[1] + 1);
@@ -362,8 +366,8 @@ static void verify_issue_legs(struct verify_io *io)
 		legs[i]->bi_private = io;
 		legs[i]->bi_end_io = verify_leg_endio;
 		if (i == 0 && offload_ref) {
-			INIT_WORK(&io->work.work, verify_ref_work);
-			queue_work(vc->issue_wq, &io->work.work);
+			INIT_WORK(&io->ref_work, verify_ref_work);
+			queue_work(vc->issue_wq, &io->ref_work);
 			continue;
 		}
 		submit_bio_noacct(legs[i]);

@@ -249,6 +249,7 @@ struct verify_io {
 	struct list_head list;		/* on verify_c.delayed or wc_batch */
 	struct verify_fault fault;
 	struct delayed_work work;	/* issue, compare or delayed completion */
+	struct work_struct ref_work;	/* the reference leg's submission */
 };
 
 static inline struct block_device *verify_data_bdev(struct verify_c *vc)
