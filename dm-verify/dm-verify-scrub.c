@@ -413,7 +413,8 @@ static void verify_scrub_work(struct work_struct *work)
 /* Stop a running pass and wait until it has.  Sleeps. */
 void dm_verify_scrub_stop(struct verify_c *vc)
 {
-	struct verify_scrub *s = vc->scrub;
+	/* A message may be publishing it beside us (dm_verify_pass_alloc()). */
+	struct verify_scrub *s = smp_load_acquire(&vc->scrub);
 
 	if (!s)
 		return;
@@ -421,14 +422,11 @@ void dm_verify_scrub_stop(struct verify_c *vc)
 	flush_work(&s->work);
 }
 
-void dm_verify_scrub_destroy(struct verify_c *vc)
+/* A pass that never ran, or one stopped for good; safe half-built. */
+static void verify_pass_free(struct verify_scrub *s)
 {
-	struct verify_scrub *s = vc->scrub;
 	unsigned int i;
 
-	if (!s)
-		return;
-	dm_verify_scrub_stop(vc);
 	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
 		/* Each may still be returning from its last complete(). */
 		if (s->wq)
@@ -442,7 +440,18 @@ void dm_verify_scrub_destroy(struct verify_c *vc)
 	if (s->client)
 		dm_io_client_destroy(s->client);
 	kfree(s);
+}
+
+/* From the destructor only: no message runs any more. */
+void dm_verify_scrub_destroy(struct verify_c *vc)
+{
+	struct verify_scrub *s = vc->scrub;
+
+	if (!s)
+		return;
+	dm_verify_scrub_stop(vc);
 	vc->scrub = NULL;
+	verify_pass_free(s);
 }
 
 /*
@@ -464,15 +473,23 @@ void dm_verify_scrub_progress(struct verify_c *vc, u64 *scrubbing,
  * The pass's buffers, once: VERIFY_PASS_DEPTH chunks of the data leg, and
  * of the reference when there is one.  Sleeps (GFP_KERNEL: not below a
  * suspended device).
+ *
+ * dm core sends messages without a lock, so two "scrub" or "sync" messages
+ * may both find no pass here and both build one.  Each builds its own and
+ * publishes it under vc->lock only once complete: the first keeps it, the
+ * other frees its own, and status never sees one half-built or freed.
+ * Once published, a pass stays until the destructor.
  */
 int dm_verify_pass_alloc(struct verify_c *vc)
 {
 	struct verify_scrub *s;
 	struct verify_scrub_chunk *c;
+	unsigned long flags;
 	bool failed = false;
 	unsigned int i;
 
-	if (vc->scrub)
+	/* Pairs with the release below: a pass found here is whole. */
+	if (smp_load_acquire(&vc->scrub))
 		return 0;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
@@ -504,11 +521,19 @@ int dm_verify_pass_alloc(struct verify_c *vc)
 		if (!c->data || (vc->ref_dev && !c->ref))
 			failed = true;
 	}
-	vc->scrub = s;
 	if (failed) {
-		dm_verify_scrub_destroy(vc);
+		verify_pass_free(s);
 		return -ENOMEM;
 	}
+	spin_lock_irqsave(&vc->lock, flags);
+	if (!vc->scrub) {
+		/* Its readers without the lock see it whole. */
+		smp_store_release(&vc->scrub, s);
+		s = NULL;
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
+	if (s)
+		verify_pass_free(s);
 	return 0;
 }
 
