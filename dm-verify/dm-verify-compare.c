@@ -47,14 +47,17 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	 * restored when it completes (dm_verify_data_leg_done()), before
 	 * anything compares its payload or dm core sees it again.
 	 */
-	if (io->fault.action != VERIFY_ACT_DROP && src == bio) {
+	if (io->fault.action == VERIFY_ACT_DROP) {
+		/* A dropped write never reaches the data device. */
+		data = NULL;
+	} else if (src == bio) {
 		io->saved_iter = bio->bi_iter;
 		io->saved_end_io = bio->bi_end_io;
 		io->saved_private = bio->bi_private;
 		io->saved_opf = bio->bi_opf;
 		bio_set_dev(bio, verify_data_bdev(vc));
 		data = bio;
-	} else if (io->fault.action != VERIFY_ACT_DROP) {
+	} else {
 		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
 				       &vc->data_bs);
 	}
