@@ -355,6 +355,9 @@ static void verify_issue_legs(struct verify_io *io)
 	/*
 	 * A large bio's legs go to two CPUs: the reference leg from a work
 	 * item of its own, beside the data leg (a write's copy is taken).
+	 * That item goes to done_wq, not issue_wq: this bio already holds
+	 * pool elements, and every issue_wq slot may be taken by bios
+	 * waiting for them, which only this leg's completion gives back.
 	 */
 	offload_ref = legs[0] && legs[1] && verify_offload(vc, io);
 
@@ -367,7 +370,7 @@ static void verify_issue_legs(struct verify_io *io)
 		legs[i]->bi_end_io = verify_leg_endio;
 		if (i == 0 && offload_ref) {
 			INIT_WORK(&io->ref_work, verify_ref_work);
-			queue_work(vc->issue_wq, &io->ref_work);
+			queue_work(vc->done_wq, &io->ref_work);
 			continue;
 		}
 		submit_bio_noacct(legs[i]);

@@ -141,7 +141,8 @@ struct verify_c {
 	struct verify_pages pages;
 	/*
 	 * Work that allocates (issuing a bio, copying a write) and work that
-	 * frees (compare and completion) run on separate workqueues, as in
+	 * frees (a reference leg's submission once the bio holds its pool
+	 * elements, compare and completion) run on separate workqueues, as in
 	 * dm-crypt: under memory pressure each has only its rescuer, and
 	 * the freeing work must never queue behind an allocation waiting
 	 * for what it frees.
