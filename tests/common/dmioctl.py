@@ -70,3 +70,12 @@ def target(type_name, length, params):
     params += b"\0" * (-len(params) % 8)
     return struct.pack("=QQiI16s", 0, length, 0, SPEC_SIZE + len(params),
                        type_name.encode()) + params
+
+
+def status(ctl, name):
+    """The status fields of a one-target device, or None."""
+    r, buf = dm(ctl, TABLE_STATUS, name)
+    if r:
+        return None
+    start = struct.unpack_from("=I", buf, 16)[0] + SPEC_SIZE
+    return bytes(buf[start:]).split(b"\0", 1)[0].decode().split()
