@@ -8,6 +8,58 @@
 #include <linux/highmem.h>
 
 /*
+ * A bio for @size bytes of payload pages of @io's own, with @io's flags,
+ * priority and cgroup.  A small one is the bio in @io: the legs of 4 KiB
+ * bios cost no pool allocation, which is most of what the target adds to
+ * a bio it only copies and submits.
+ */
+struct bio *dm_verify_leg_alloc(struct verify_c *vc, struct verify_io *io,
+				struct block_device *bdev, unsigned int size)
+{
+	unsigned int nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct verify_per_bio *pb = verify_per_bio(io);
+	struct bio *bio = io->bio, *leg;
+
+	if (nr <= VERIFY_INLINE_VECS) {
+		leg = &pb->ref;
+		/* Not from a bio_set: no per-CPU bio cache to go back to. */
+		bio_init(leg, bdev, pb->vecs, VERIFY_INLINE_VECS,
+			 bio->bi_opf & ~REQ_ALLOC_CACHE);
+	} else {
+		leg = bio_alloc_bioset(bdev, nr, bio->bi_opf, GFP_NOIO,
+				       &vc->ref_bs);
+	}
+	leg->bi_ioprio = bio->bi_ioprio;
+	/* Charge the submitter's cgroup, not this (worker) task's. */
+	bio_clone_blkg_association(leg, bio);
+	dm_verify_pages_alloc(vc, leg, size);
+	return leg;
+}
+
+/* The data leg of a write, writing @src's pages. */
+static struct bio *verify_data_clone(struct verify_c *vc, struct verify_io *io,
+				     struct bio *src)
+{
+	struct verify_per_bio *pb = verify_per_bio(io);
+	struct bio *data = &pb->data;
+
+	if (src == &pb->ref &&
+	    !bio_init_clone(verify_data_bdev(vc), data, src, GFP_NOIO))
+		return data;
+	return bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO, &vc->data_bs);
+}
+
+static void verify_leg_put(struct verify_io *io, struct bio *bio)
+{
+	struct verify_per_bio *pb = verify_per_bio(io);
+
+	if (bio == &pb->ref || bio == &pb->data)
+		bio_uninit(bio);
+	else
+		bio_put(bio);
+}
+
+/*
  * Build the legs of @io.  Reads get their own reference pages.  A write's
  * payload is copied once and both legs write that copy: the submitter may
  * change its pages while the write is in flight (no stable pages), and the
@@ -22,13 +74,7 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	struct bvec_iter src_iter, dst_iter;
 
 	if (vc->ref_dev && bio_has_data(bio)) {
-		ref = bio_alloc_bioset(vc->ref_dev->bdev,
-				       DIV_ROUND_UP(size, PAGE_SIZE),
-				       bio->bi_opf, GFP_NOIO, &vc->ref_bs);
-		ref->bi_ioprio = bio->bi_ioprio;
-		/* Charge the submitter's cgroup, not this (worker) task's. */
-		bio_clone_blkg_association(ref, bio);
-		dm_verify_pages_alloc(vc, ref, size);
+		ref = dm_verify_leg_alloc(vc, io, vc->ref_dev->bdev, size);
 		if (io->is_write) {
 			src_iter = bio->bi_iter;
 			dst_iter = ref->bi_iter;
@@ -58,8 +104,7 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 		bio_set_dev(bio, verify_data_bdev(vc));
 		data = bio;
 	} else {
-		data = bio_alloc_clone(verify_data_bdev(vc), src, GFP_NOIO,
-				       &vc->data_bs);
+		data = verify_data_clone(vc, io, src);
 	}
 	/*
 	 * dm polls only the bios it submitted, never these: a leg left
@@ -95,14 +140,14 @@ void dm_verify_free_legs(struct verify_io *io)
 	struct verify_c *vc = io->vc;
 
 	if (io->data_bio && io->data_bio != io->bio)
-		bio_put(io->data_bio);
+		verify_leg_put(io, io->data_bio);
 	if (io->ref_bio) {
 		dm_verify_pages_free(vc, io->ref_bio);
-		bio_put(io->ref_bio);
+		verify_leg_put(io, io->ref_bio);
 	}
 	if (io->copy_bio) {
 		dm_verify_pages_free(vc, io->copy_bio);
-		bio_put(io->copy_bio);
+		verify_leg_put(io, io->copy_bio);
 	}
 	dm_verify_digest_rmw_free(io);
 	io->data_bio = NULL;
@@ -139,6 +184,14 @@ void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 	unsigned long flags;
 
 	dm_verify_diff_init(d);
+	/*
+	 * Nothing undefined anywhere: no lock round.  A write that leaves
+	 * this range undefined conflicts with @io, which is tracked, so it
+	 * was accounted before @io was issued; a sync starting meanwhile
+	 * changes neither leg, so the answer is that of an earlier query.
+	 */
+	if (!READ_ONCE(vc->unverified.nr) && !READ_ONCE(vc->unsynced.nr))
+		return;
 	spin_lock_irqsave(&vc->lock, flags);
 	nu = dm_verify_extents_query(&vc->unverified, start, end, undefined,
 				     VERIFY_DIFF_SKIPS);

@@ -415,11 +415,7 @@ struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io)
 	unsigned int size = bio->bi_iter.bi_size;
 	struct bvec_iter src_iter = bio->bi_iter, dst_iter;
 
-	copy = bio_alloc_bioset(verify_data_bdev(vc), DIV_ROUND_UP(size, PAGE_SIZE),
-				bio->bi_opf, GFP_NOIO, &vc->ref_bs);
-	copy->bi_ioprio = bio->bi_ioprio;
-	bio_clone_blkg_association(copy, bio);
-	dm_verify_pages_alloc(vc, copy, size);
+	copy = dm_verify_leg_alloc(vc, io, verify_data_bdev(vc), size);
 	dst_iter = copy->bi_iter;
 	bio_copy_data_iter(copy, &dst_iter, bio, &src_iter);
 	io->copy_bio = copy;

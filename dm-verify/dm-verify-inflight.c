@@ -99,19 +99,17 @@ bool dm_verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issu
 	return !wait;
 }
 
-/* Drop @io from the tree and start the bios it held back. */
-void dm_verify_untrack(struct verify_c *vc, struct verify_io *io)
+/* Drop @io from the tree and start the bios it held back; needs vc->lock. */
+void dm_verify_untrack_locked(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_io *w;
-	unsigned long flags;
 
 	if (!io->tracked)
 		return;
 	io->tracked = false;
-	spin_lock_irqsave(&vc->lock, flags);
 	verify_inflight_remove(io, &vc->inflight);
 	if (!vc->nr_waiting)
-		goto out;
+		return;
 	for (w = verify_inflight_iter_first(&vc->inflight, verify_io_start(io),
 					    verify_io_last(io));
 	     w;
@@ -123,6 +121,15 @@ void dm_verify_untrack(struct verify_c *vc, struct verify_io *io)
 			queue_work(vc->issue_wq, &w->work.work);
 		}
 	}
-out:
+}
+
+void dm_verify_untrack(struct verify_c *vc, struct verify_io *io)
+{
+	unsigned long flags;
+
+	if (!io->tracked)
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	dm_verify_untrack_locked(vc, io);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }

@@ -253,6 +253,26 @@ struct verify_io {
 	struct work_struct ref_work;	/* the reference leg's submission */
 };
 
+/*
+ * What dm keeps in front of each bio it maps (per_io_data_size): its
+ * verify_io, and the legs of a bio of up to VERIFY_INLINE_VECS pages, so
+ * that those cost no pool allocation (see dm_verify_leg_alloc()).  A
+ * verify_io of the target's own (a pass's chunk) has none.
+ */
+#define VERIFY_INLINE_VECS	4
+
+struct verify_per_bio {
+	struct verify_io io;
+	struct bio ref;			/* reference leg, or a digest copy */
+	struct bio data;		/* a write's data leg */
+	struct bio_vec vecs[VERIFY_INLINE_VECS];
+};
+
+static inline struct verify_per_bio *verify_per_bio(struct verify_io *io)
+{
+	return container_of(io, struct verify_per_bio, io);
+}
+
 static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 {
 	return vc->data_dev->bdev;
@@ -282,6 +302,8 @@ static inline void verify_stat_inc(struct verify_c *vc, enum verify_stat i)
 void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io);
 void dm_verify_data_leg_done(struct verify_io *io);
 void dm_verify_free_legs(struct verify_io *io);
+struct bio *dm_verify_leg_alloc(struct verify_c *vc, struct verify_io *io,
+				struct block_device *bdev, unsigned int size);
 bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status);
 void dm_verify_log_status_mismatch(struct verify_io *io);
 void dm_verify_raise_event(struct verify_c *vc);
@@ -413,6 +435,7 @@ void dm_verify_crash_work(struct work_struct *work);
 void dm_verify_inflight_init(struct verify_c *vc);
 bool dm_verify_track(struct verify_c *vc, struct verify_io *io, work_func_t issue);
 void dm_verify_untrack(struct verify_c *vc, struct verify_io *io);
+void dm_verify_untrack_locked(struct verify_c *vc, struct verify_io *io);
 
 /* dm-verify-pages.c */
 void dm_verify_pages_init(struct verify_c *vc);
