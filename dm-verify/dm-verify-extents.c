@@ -29,7 +29,7 @@ void dm_verify_extents_destroy(struct verify_extents *s)
 	kfree(s->spare);
 	s->root = RB_ROOT;
 	s->spare = NULL;
-	s->nr = 0;
+	WRITE_ONCE(s->nr, 0);
 	s->sectors = 0;
 }
 
@@ -80,7 +80,8 @@ static struct verify_range *verify_range_alloc(struct verify_extents *s)
 static void verify_range_free(struct verify_extents *s, struct verify_range *r)
 {
 	rb_erase(&r->node, &s->root);
-	s->nr--;
+	/* Read without the lock to see if the set is empty. */
+	WRITE_ONCE(s->nr, s->nr - 1);
 	s->sectors -= r->e.end - r->e.start;
 	if (!s->spare)
 		s->spare = r;
@@ -102,7 +103,7 @@ static void verify_range_insert(struct verify_extents *s, struct verify_range *r
 	}
 	rb_link_node(&r->node, parent, link);
 	rb_insert_color(&r->node, &s->root);
-	s->nr++;
+	WRITE_ONCE(s->nr, s->nr + 1);
 	s->sectors += r->e.end - r->e.start;
 }
 
