@@ -4,6 +4,7 @@
  */
 #include "dm-verify-extents.h"
 
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
