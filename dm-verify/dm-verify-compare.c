@@ -9,9 +9,9 @@
 
 /*
  * A bio for @size bytes of payload pages of @io's own, with @io's flags,
- * priority and cgroup.  A small one is the bio in @io: the legs of 4 KiB
- * bios cost no pool allocation, which is most of what the target adds to
- * a bio it only copies and submits.
+ * priority and cgroup.  A small one is the bio in @io's per-bio data:
+ * the legs of 4 KiB bios cost no pool allocation, which is most of what
+ * the target adds to a bio it only copies and submits.
  */
 struct bio *dm_verify_leg_alloc(struct verify_c *vc, struct verify_io *io,
 				struct block_device *bdev, unsigned int size)
