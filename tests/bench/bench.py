@@ -4,7 +4,10 @@
 
 Every target maps the same RAM disks; each workload runs on each target in
 turn, three rounds, and the median is kept.  Only ratios to dm-linear from
-this one run mean anything: the guest is emulated (TCG) and noisy.
+this one run mean anything: the guest is emulated (TCG) and noisy.  Each
+round also gives a ratio of its own (a target against dm-linear in that
+round); their spread is printed, so that a difference between targets can
+be told from the noise.
 """
 import fcntl
 import json
@@ -401,10 +404,14 @@ def main():
             iops = statistics.median(x[0] for x in raw[name][target])
             mibs = statistics.median(x[1] for x in raw[name][target])
             p99 = statistics.median(x[2] for x in raw[name][target])
+            # Each round's run against dm-linear's in the same round.
+            rounds = [x[0] / lin[0] if lin[0] else 0.0
+                      for x, lin in zip(raw[name][target], raw[name]["linear"])]
             entry[target] = {"iops": round(iops, 1), "mib_s": round(mibs, 2),
                              "p99_us": round(p99, 1),
                              "ratio": round(iops / base, 3) if base else None,
-                             "runs_iops": [round(x[0], 1) for x in raw[name][target]]}
+                             "runs_iops": [round(x[0], 1) for x in raw[name][target]],
+                             "round_ratios": [round(x, 3) for x in rounds]}
         result["workloads"][name] = entry
 
     # Slab growth at iodepth 256: dm-verify against dm-linear.
@@ -447,6 +454,14 @@ def main():
     for name, *_ in WORKLOADS:
         row = result["workloads"][name]
         print(f"{name:22}" + "".join(f"{row[t]['p99_us']:16.0f}" for t in targets))
+    print()
+    print("ratio to dm-linear within each round: lowest-highest")
+    print(f"{'workload':22}" + "".join(f"{t:>16}" for t in targets))
+    for name, *_ in WORKLOADS:
+        row = result["workloads"][name]
+        print(f"{name:22}" + "".join(
+            f"{min(row[t]['round_ratios']):>11.2f}-{max(row[t]['round_ratios']):.2f}"
+            for t in targets))
     print()
     for t, s in slab.items():
         print(f"slab growth {t:8}: {s['after_create_kb']} KiB at create, "

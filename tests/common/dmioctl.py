@@ -55,13 +55,17 @@ def message(msg):
     return struct.pack("=Q", 0) + msg.encode() + b"\0"
 
 
+def _text(buf, skip=0):
+    """The NUL-terminated text @skip bytes past the reply's data_start."""
+    start = struct.unpack_from("=I", buf, 16)[0] + skip
+    return bytes(buf[start:]).split(b"\0", 1)[0].decode()
+
+
 def reply(buf):
     """The text a target message or status returned in buf, or ""."""
-    flags, data_start = struct.unpack_from("=I", buf, 28)[0], \
-        struct.unpack_from("=I", buf, 16)[0]
-    if not flags & DM_DATA_OUT_FLAG:
+    if not struct.unpack_from("=I", buf, 28)[0] & DM_DATA_OUT_FLAG:
         return ""
-    return bytes(buf[data_start:]).split(b"\0", 1)[0].decode()
+    return _text(buf)
 
 
 def target(type_name, length, params):
@@ -77,5 +81,4 @@ def status(ctl, name):
     r, buf = dm(ctl, TABLE_STATUS, name)
     if r:
         return None
-    start = struct.unpack_from("=I", buf, 16)[0] + SPEC_SIZE
-    return bytes(buf[start:]).split(b"\0", 1)[0].decode().split()
+    return _text(buf, SPEC_SIZE).split()
