@@ -103,6 +103,9 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 		io->saved_opf = bio->bi_opf;
 		bio_set_dev(bio, verify_data_bdev(vc));
 		data = bio;
+	} else if (src == io->copy_bio) {
+		/* Nothing else writes digest mode's copy: it is the data leg. */
+		data = src;
 	} else {
 		data = verify_data_clone(vc, io, src);
 	}
@@ -119,6 +122,9 @@ void dm_verify_alloc_legs(struct verify_c *vc, struct verify_io *io)
 	if (data) {
 		data->bi_opf &= ~(REQ_POLLED | REQ_NOWAIT);
 		data->bi_iter.bi_sector = vc->data_start + io->sector;
+		/* The digests are taken from the copy once it is written. */
+		if (data == io->copy_bio)
+			io->saved_iter = data->bi_iter;
 	}
 	io->ref_bio = ref;
 	io->data_bio = data;
@@ -139,7 +145,8 @@ void dm_verify_free_legs(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
 
-	if (io->data_bio && io->data_bio != io->bio)
+	if (io->data_bio && io->data_bio != io->bio &&
+	    io->data_bio != io->copy_bio)
 		verify_leg_put(io, io->data_bio);
 	if (io->ref_bio) {
 		dm_verify_pages_free(vc, io->ref_bio);

@@ -405,9 +405,9 @@ void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 }
 
 /*
- * A write's private copy: the data leg writes it, and its digests are
- * taken from it, so they are of the bytes that reached the device even if
- * the submitter changes its pages meanwhile.  Never submitted itself.
+ * A write's private copy, submitted as the data leg; its digests are
+ * taken from it once written, so they are of the bytes that reached the
+ * device even if the submitter changes its pages meanwhile.
  */
 struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io)
 {

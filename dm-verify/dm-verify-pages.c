@@ -11,6 +11,10 @@
  * and their old contents are this target's own device data, so freed pages
  * are kept on a per-target list and reused without clearing.
  *
+ * A bio of one page (4 KiB I/O) takes and gives back its page through a
+ * slot per CPU, without the list's lock: on RAM disks under TCG, two lock
+ * rounds a bio were a few percent of a 4 KiB digest-mode write.
+ *
  * Forward progress: a freed page refills the mempool reserve before it goes
  * to the list, and the blocking path takes single pages from the reserve
  * under reserve_lock, so only one bio at a time waits on the reserve and the
@@ -19,6 +23,7 @@
 #include "dm-verify.h"
 
 #include <linux/mm.h>
+#include <linux/percpu.h>
 
 void dm_verify_pages_init(struct verify_c *vc)
 {
@@ -30,8 +35,12 @@ void dm_verify_pages_init(struct verify_c *vc)
 
 int dm_verify_pages_create(struct verify_c *vc)
 {
-	int r = mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
+	int r;
 
+	vc->pages.last = alloc_percpu(struct page *);
+	if (!vc->pages.last)
+		return -ENOMEM;
+	r = mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
 	if (!r)
 		r = mempool_init_page_pool(&vc->pages.reread, 1, 0);
 	return r;
@@ -40,7 +49,17 @@ int dm_verify_pages_create(struct verify_c *vc)
 void dm_verify_pages_destroy(struct verify_c *vc)
 {
 	struct page *page, *tmp;
+	int cpu;
 
+	if (vc->pages.last) {
+		for_each_possible_cpu(cpu) {
+			page = *per_cpu_ptr(vc->pages.last, cpu);
+			if (page)
+				__free_page(page);
+		}
+		free_percpu(vc->pages.last);
+		vc->pages.last = NULL;
+	}
 	list_for_each_entry_safe(page, tmp, &vc->pages.free, lru) {
 		list_del(&page->lru);
 		__free_page(page);
@@ -86,6 +105,14 @@ static void verify_pages_put_list(struct verify_c *vc, struct list_head *list,
 	}
 	if (!n)
 		return;
+	if (n == 1) {
+		page = list_first_entry(list, struct page, lru);
+		/* Off the list first: an interrupt may take it from the slot. */
+		list_del(&page->lru);
+		if (!this_cpu_cmpxchg(*vp->last, NULL, page))
+			return;
+		list_add(&page->lru, list);
+	}
 	spin_lock_irqsave(&vp->lock, flags);
 	while (n && vp->nr < VERIFY_CACHE_PAGES) {
 		page = list_first_entry(list, struct page, lru);
@@ -147,6 +174,13 @@ void dm_verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int si
 	struct page *page, *tmp;
 	LIST_HEAD(list);
 
+	if (want == 1) {
+		page = this_cpu_xchg(*vc->pages.last, NULL);
+		if (page) {
+			__bio_add_page(bio, page, size, 0);
+			return;
+		}
+	}
 	got = verify_pages_take(vc, &list, want);
 	list_for_each_entry_safe(page, tmp, &list, lru) {
 		list_del(&page->lru);

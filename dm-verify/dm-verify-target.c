@@ -306,8 +306,12 @@ static void verify_leg_endio(struct bio *bio)
 		io->ref_status = bio->bi_status;
 	} else {
 		io->data_status = bio->bi_status;
-		if (bio == io->bio)
+		if (bio == io->bio) {
 			dm_verify_data_leg_done(io);
+		} else if (bio == io->copy_bio) {
+			/* As submitted: a layer below may have advanced it. */
+			bio->bi_iter = io->saved_iter;
+		}
 	}
 	if (atomic_dec_and_test(&io->pending))
 		verify_legs_done(io);

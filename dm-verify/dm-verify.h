@@ -93,6 +93,7 @@ struct verify_pages {
 	mempool_t reserve;
 	struct mutex reserve_lock;	/* one bio at a time waits on @reserve */
 	mempool_t reread;		/* one page: see verify_diff_reread() */
+	struct page * __percpu *last;	/* one freed page per CPU */
 	struct mutex reread_lock;
 };
 
@@ -221,7 +222,10 @@ struct verify_io {
 	struct bio *ref_bio;
 	struct bio *data_bio;		/* may be @bio itself, see below */
 	struct bio *copy_bio;		/* digest mode: a write's private copy */
-	/* @bio's own fields while it is the data leg (dm_verify_alloc_legs()) */
+	/*
+	 * @bio's own fields while it is the data leg, or the iterator of
+	 * @copy_bio as it was submitted (dm_verify_alloc_legs())
+	 */
 	struct bvec_iter saved_iter;
 	bio_end_io_t *saved_end_io;
 	void *saved_private;
