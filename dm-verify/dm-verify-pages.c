@@ -16,9 +16,9 @@
  * rounds a bio were a few percent of a 4 KiB digest-mode write.
  *
  * Forward progress: a freed page refills the mempool reserve before it goes
- * to the list, and the blocking path takes single pages from the reserve
- * under reserve_lock, so only one bio at a time waits on the reserve and the
- * reserve (one maximal bio) always satisfies it.
+ * to a slot or the list, and the blocking path takes single pages from the
+ * reserve under reserve_lock, so only one bio at a time waits on the reserve
+ * and the reserve (one maximal bio) always satisfies it.
  */
 #include "dm-verify.h"
 
@@ -37,8 +37,8 @@ int dm_verify_pages_create(struct verify_c *vc)
 {
 	int r;
 
-	vc->pages.last = alloc_percpu(struct page *);
-	if (!vc->pages.last)
+	vc->pages.slot = alloc_percpu(struct page *);
+	if (!vc->pages.slot)
 		return -ENOMEM;
 	r = mempool_init_page_pool(&vc->pages.reserve, VERIFY_MAX_IO_PAGES, 0);
 	if (!r)
@@ -51,14 +51,14 @@ void dm_verify_pages_destroy(struct verify_c *vc)
 	struct page *page, *tmp;
 	int cpu;
 
-	if (vc->pages.last) {
+	if (vc->pages.slot) {
 		for_each_possible_cpu(cpu) {
-			page = *per_cpu_ptr(vc->pages.last, cpu);
+			page = *per_cpu_ptr(vc->pages.slot, cpu);
 			if (page)
 				__free_page(page);
 		}
-		free_percpu(vc->pages.last);
-		vc->pages.last = NULL;
+		free_percpu(vc->pages.slot);
+		vc->pages.slot = NULL;
 	}
 	list_for_each_entry_safe(page, tmp, &vc->pages.free, lru) {
 		list_del(&page->lru);
@@ -109,7 +109,7 @@ static void verify_pages_put_list(struct verify_c *vc, struct list_head *list,
 		page = list_first_entry(list, struct page, lru);
 		/* Off the list first: an interrupt may take it from the slot. */
 		list_del(&page->lru);
-		if (!this_cpu_cmpxchg(*vp->last, NULL, page))
+		if (!this_cpu_cmpxchg(*vp->slot, NULL, page))
 			return;
 		list_add(&page->lru, list);
 	}
@@ -175,7 +175,7 @@ void dm_verify_pages_alloc(struct verify_c *vc, struct bio *bio, unsigned int si
 	LIST_HEAD(list);
 
 	if (want == 1) {
-		page = this_cpu_xchg(*vc->pages.last, NULL);
+		page = this_cpu_xchg(*vc->pages.slot, NULL);
 		if (page) {
 			__bio_add_page(bio, page, size, 0);
 			return;

@@ -309,7 +309,10 @@ static void verify_leg_endio(struct bio *bio)
 		if (bio == io->bio) {
 			dm_verify_data_leg_done(io);
 		} else if (bio == io->copy_bio) {
-			/* As submitted: a layer below may have advanced it. */
+			/*
+			 * As submitted: below, dm trims a bio that crosses
+			 * a target boundary, and a request ends at 0 bytes.
+			 */
 			bio->bi_iter = io->saved_iter;
 		}
 	}

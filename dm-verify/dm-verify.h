@@ -93,7 +93,7 @@ struct verify_pages {
 	mempool_t reserve;
 	struct mutex reserve_lock;	/* one bio at a time waits on @reserve */
 	mempool_t reread;		/* one page: see verify_diff_reread() */
-	struct page * __percpu *last;	/* one freed page per CPU */
+	struct page * __percpu *slot;	/* one freed page per CPU */
 	struct mutex reread_lock;
 };
 
