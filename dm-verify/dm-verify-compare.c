@@ -367,6 +367,38 @@ void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 }
 
 /*
+ * Policy "reference": give the caller the reference's payload, but only
+ * where it was compared.  Where the range is unsynced the data device holds
+ * what the caller should read (the reference is still stale there), and
+ * where it is undefined neither leg is right: keep what the device returned.
+ */
+static void verify_copy_reference(struct verify_io *io,
+				  const struct verify_diff *d)
+{
+	struct bio *bio = io->bio, *ref = io->ref_bio;
+	u64 size = bio->bi_iter.bi_size, pos = 0, end;
+	struct bvec_iter it, rit;
+	unsigned int i;
+
+	for (i = 0; i <= d->nr_skip; i++) {
+		end = size;
+		if (i < d->nr_skip)
+			end = min(end, (u64)d->skip[i].start << SECTOR_SHIFT);
+		if (end > pos) {
+			it = bio->bi_iter;
+			rit = (struct bvec_iter){ .bi_size = it.bi_size };
+			bio_advance_iter(bio, &it, pos);
+			bio_advance_iter(ref, &rit, pos);
+			it.bi_size = end - pos;
+			rit.bi_size = end - pos;
+			bio_copy_data_iter(bio, &it, ref, &rit);
+		}
+		if (i < d->nr_skip)
+			pos = max(pos, (u64)d->skip[i].end << SECTOR_SHIFT);
+	}
+}
+
+/*
  * Compare a read's legs.  Runs from the workqueue with @can_sleep, as a
  * 1 MiB compare is too long for completion context, unless the read is at
  * most inline_compare_max bytes.  Returns false, having changed nothing,
@@ -376,8 +408,6 @@ void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 {
 	struct verify_c *vc = io->vc;
-	struct bio *bio = io->bio, *ref = io->ref_bio;
-	struct bvec_iter it, rit = {};
 	struct verify_diff d;
 	int r;
 
@@ -417,9 +447,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 		*status = BLK_STS_IOERR;
 		break;
 	case VERIFY_REFERENCE:
-		it = bio->bi_iter;
-		rit.bi_size = it.bi_size;
-		bio_copy_data_iter(bio, &it, ref, &rit);
+		verify_copy_reference(io, &d);
 		break;
 	case VERIFY_HALT:
 		set_bit(VERIFY_HALTED, &vc->flags);

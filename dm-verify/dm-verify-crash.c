@@ -4,7 +4,7 @@
  *
  * With the write_cache feature, every write (discards and write zeroes
  * too) first saves the content it overwrites, read from the reference, or
- * from the data device when there is none.  The saved copy is an undo
+ * from the data device where there is none or the range is unsynced.  The saved copy is an undo
  * record; once the write completes it sits on verify_wcache.undo in
  * completion order until a flush issued after that completion completes
  * (then the write is durable and the record freed) or the cache is over
@@ -163,6 +163,63 @@ static void verify_undo_read_endio(struct bio *bio)
 		complete(&w->done);
 }
 
+/* Submit the reads of @u's sectors [@start, @end), from one leg. */
+static void verify_undo_read_range(struct verify_c *vc, struct verify_undo *u,
+				   sector_t start, sector_t end, bool from_data)
+{
+	struct block_device *bdev = from_data ? verify_data_bdev(vc) :
+						vc->ref_dev->bdev;
+	sector_t sector = (from_data ? vc->data_start : vc->ref_start) + start;
+	u64 off = (u64)(start - u->sector) << SECTOR_SHIFT;
+	u64 left = (u64)(end - start) << SECTOR_SHIFT;
+	struct bio *bio;
+
+	while (left) {
+		bio = verify_undo_bio(vc, bdev, REQ_OP_READ, &sector, u, &off,
+				      &left);
+		bio->bi_end_io = verify_undo_read_endio;
+		bio->bi_private = u;
+		atomic_inc(&u->wait->pending);
+		submit_bio_noacct(bio);
+	}
+}
+
+/*
+ * Read what @u's write overwrites: from the reference, the trusted copy,
+ * but from the data device where there is none or where the range is
+ * unsynced, as the reference is stale there until a sync copies it.  The
+ * write is tracked, so no sync chunk or write changes which parts are
+ * unsynced meanwhile.  Past the query's limit its last part stretches to
+ * the end: read from the data device, which the legs agree on if synced.
+ */
+static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
+{
+	struct verify_extent unsynced[VERIFY_DIFF_SKIPS];
+	sector_t pos = u->sector, end = u->sector + u->nr_sectors, next;
+	unsigned int i = 0, n = 0;
+	unsigned long flags;
+	bool from_data;
+
+	if (vc->ref_dev && READ_ONCE(vc->unsynced.nr)) {
+		spin_lock_irqsave(&vc->lock, flags);
+		n = dm_verify_extents_query(&vc->unsynced, pos, end, unsynced,
+					    ARRAY_SIZE(unsynced));
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
+	while (pos < end) {
+		from_data = !vc->ref_dev;
+		next = end;
+		if (i < n && pos >= unsynced[i].start) {
+			from_data = true;
+			next = unsynced[i++].end;
+		} else if (i < n) {
+			next = unsynced[i].start;
+		}
+		verify_undo_read_range(vc, u, pos, next, from_data);
+		pos = next;
+	}
+}
+
 /*
  * Allocate the record of what @io overwrites and submit its reads, counted
  * in @w.  Returns NULL when none is kept: a write larger than the whole
@@ -173,12 +230,9 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 					    struct verify_io *io,
 					    struct verify_copy_wait *w)
 {
-	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT, off = 0, left = size;
+	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
 	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
-	struct block_device *bdev;
 	struct verify_undo *u;
-	struct bio *bio;
-	sector_t sector;
 
 	if (size > vc->wc.budget)
 		return NULL;
@@ -200,23 +254,9 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 		kfree(u);
 		return NULL;
 	}
-	if (vc->ref_dev) {
-		bdev = vc->ref_dev->bdev;
-		sector = vc->ref_start + io->sector;
-	} else {
-		bdev = verify_data_bdev(vc);
-		sector = vc->data_start + io->sector;
-	}
 	u->wait = w;
 	u->read_failed = false;
-	while (left) {
-		bio = verify_undo_bio(vc, bdev, REQ_OP_READ, &sector, u, &off,
-				      &left);
-		bio->bi_end_io = verify_undo_read_endio;
-		bio->bi_private = u;
-		atomic_inc(&w->pending);
-		submit_bio_noacct(bio);
-	}
+	verify_undo_read_parts(vc, u);
 	return u;
 }
 
