@@ -9,16 +9,18 @@ round also gives a ratio of its own (a target against dm-linear in that
 round); their spread is printed, so that a difference between targets can
 be told from the noise.
 """
-import fcntl
 import json
 import os
 import re
-import struct
 import statistics
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+import dmioctl  # noqa: E402
 
 DMSETUP = ["dmsetup", "--noudevsync"]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -86,39 +88,28 @@ def status_names():
 FIELDS = status_names()
 
 
-DM_IOCTL_SIZE = 312                 # sizeof(struct dm_ioctl)
-DM_TARGET_SPEC_SIZE = 40            # sizeof(struct dm_target_spec)
-
-
-def dm_ioctl(nr, name, payload=b""):
-    """A device-mapper ioctl on @name with @payload after the header; the
-    reply's data.  No fork: dmsetup costs some 50 ms in the guest, which
-    would be counted in a pass's time."""
-    size = 16384
-    buf = bytearray(size)
-    struct.pack_into("=3IIIIiII", buf, 0, 4, 0, 0, size, DM_IOCTL_SIZE,
-                     0, 0, 0, 0)
-    buf[48:48 + len(name)] = name.encode()
-    buf[DM_IOCTL_SIZE:DM_IOCTL_SIZE + len(payload)] = payload
-    req = (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xFD << 8) | nr
-    fd = os.open("/dev/mapper/control", os.O_RDWR)
+def ioctl(nr, name, payload=b""):
+    """A device-mapper ioctl on @name, by tests/common/dmioctl.py: no fork,
+    as dmsetup costs some 50 ms in the guest, which would be counted in a
+    pass's time.  Returns the reply buffer; raises OSError on failure."""
+    ctl = dmioctl.control()
     try:
-        fcntl.ioctl(fd, req, buf, True)
+        err, buf = dmioctl.dm(ctl, nr, name, payload)
     finally:
-        os.close(fd)
-    return buf, struct.unpack_from("=I", buf, 16)[0]
+        os.close(ctl)
+    if err:
+        raise OSError(err, os.strerror(err), name)
+    return buf
 
 
 def status_line(name):
     """The first target's status line (DM_TABLE_STATUS)."""
-    buf, start = dm_ioctl(12, name)
-    start += DM_TARGET_SPEC_SIZE
-    return bytes(buf[start:]).split(b"\0", 1)[0].decode()
+    return dmioctl.text(ioctl(dmioctl.TABLE_STATUS, name), dmioctl.SPEC_SIZE)
 
 
 def message(name, text):
     """Send a target message at sector 0 (DM_TARGET_MSG)."""
-    dm_ioctl(14, name, struct.pack("=Q", 0) + text.encode() + b"\0")
+    ioctl(dmioctl.TARGET_MSG, name, dmioctl.message(text))
 
 
 def status(name="bench"):

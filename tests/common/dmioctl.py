@@ -55,7 +55,7 @@ def message(msg):
     return struct.pack("=Q", 0) + msg.encode() + b"\0"
 
 
-def _text(buf, skip=0):
+def text(buf, skip=0):
     """The NUL-terminated text @skip bytes past the reply's data_start."""
     start = struct.unpack_from("=I", buf, 16)[0] + skip
     return bytes(buf[start:]).split(b"\0", 1)[0].decode()
@@ -65,7 +65,7 @@ def reply(buf):
     """The text a target message or status returned in buf, or ""."""
     if not struct.unpack_from("=I", buf, 28)[0] & DM_DATA_OUT_FLAG:
         return ""
-    return _text(buf)
+    return text(buf)
 
 
 def target(type_name, length, params):
@@ -81,4 +81,4 @@ def status(ctl, name):
     r, buf = dm(ctl, TABLE_STATUS, name)
     if r:
         return None
-    return _text(buf, SPEC_SIZE).split()
+    return text(buf, SPEC_SIZE).split()
