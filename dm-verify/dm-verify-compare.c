@@ -318,13 +318,15 @@ static int verify_diff_reread(struct verify_io *io, struct verify_diff *d)
 	return r;
 }
 
-/* @scrub: found by a scrub pass (@io its chunk), not by a read. */
-void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
-			       bool scrub)
+/*
+ * @d: what a read of [@start, +@nr) found, a bio's or the block a partial
+ * digest-mode write reads; @scrub: found by a scrub pass, in that chunk.
+ */
+void dm_verify_record_mismatch(struct verify_c *vc, sector_t start,
+			       unsigned int nr, struct verify_diff *d, bool scrub)
 {
-	struct verify_c *vc = io->vc;
 	struct verify_mismatch *m;
-	sector_t sector = io->sector + (d->first >> SECTOR_SHIFT);
+	sector_t sector = start + (d->first >> SECTOR_SHIFT);
 	unsigned long flags;
 
 	if (scrub) {
@@ -340,8 +342,8 @@ void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 	spin_lock_irqsave(&vc->lock, flags);
 	m = &vc->log[vc->log_seq % VERIFY_LOG_SIZE];
 	m->seq = ++vc->log_seq;
-	m->bio_sector = io->sector;
-	m->bio_sectors = io->nr_sectors;
+	m->bio_sector = start;
+	m->bio_sectors = nr;
 	m->sector = sector;
 	m->offset = d->first & (SECTOR_SIZE - 1);
 	m->bad_sectors = d->bad_sectors;
@@ -358,8 +360,7 @@ void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
 	DMERR_LIMIT("%s: %s mismatch at sector %llu offset %u: %u/%u sectors differ, %s at %llu",
 		    dm_table_device_name(vc->ti->table), scrub ? "scrub" : "read",
 		    (unsigned long long)sector, m->offset, d->bad_sectors,
-		    io->nr_sectors, scrub ? "chunk" : "bio",
-		    (unsigned long long)io->sector);
+		    nr, scrub ? "chunk" : "bio", (unsigned long long)start);
 	if (test_bit(VERIFY_DATA_CRASHED, &vc->flags))
 		DMERR_LIMIT("%s: mismatch at sector %llu is in durable data",
 			    dm_table_device_name(vc->ti->table),
@@ -439,7 +440,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 	if (d.first == U64_MAX)
 		return true;
 
-	dm_verify_record_mismatch(io, &d, false);
+	dm_verify_record_mismatch(vc, io->sector, io->nr_sectors, &d, false);
 	dm_verify_raise_event(vc);
 
 	switch (READ_ONCE(vc->policy)) {

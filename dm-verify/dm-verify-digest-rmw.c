@@ -12,7 +12,8 @@
  * bio touching the block runs in between (dm-verify-inflight.c).
  *
  * A block whose old content does not match its digest is reported (the
- * corruption was at rest) and becomes unknown, as does a block whose
+ * corruption was at rest), and under on_mismatch error or halt the write
+ * fails unissued; otherwise the block becomes unknown, as does a block whose
  * digest was unknown, whose read failed, for which memory was short, or
  * whose write failed.  The cost: one read of up to two blocks per such
  * write, and the hop to the workqueue.
@@ -120,27 +121,40 @@ static void verify_rmw_free(struct verify_rmw *rmw)
 	kfree(rmw);
 }
 
-/* The content of block @b at rest differs from its digest. */
-static void verify_rmw_report(struct verify_c *vc, u64 b, u64 got, u64 want)
+/*
+ * The content of block @b at rest differs from its digest: reported as a
+ * read of the block would be.  Returns true when the policy fails the
+ * write: under error and halt it is not issued, so the block stays as it
+ * was found (what halt preserves) rather than unknown under new bytes.
+ */
+static bool verify_rmw_report(struct verify_c *vc, u64 b, u64 got, u64 want)
 {
 	struct verify_digest *dg = vc->digest;
-	sector_t sector = b << (dg->block_shift - SECTOR_SHIFT);
+	struct verify_digest_found f = {
+		.bad = 1, .first = b, .got = got, .want = want,
+	};
 
-	verify_stat_inc(vc, VERIFY_STAT_MISMATCHED_READS);
-	verify_stat_add(vc, VERIFY_STAT_MISMATCHED_SECTORS, dg->block_sectors);
-	atomic64_set(&vc->last_mismatch, sector + 1);
-	DMERR_LIMIT("%s: digest mismatch at rest at sector %llu: %016llx, expected %016llx",
-		    dm_table_device_name(vc->ti->table),
-		    (unsigned long long)sector, got, want);
-	dm_verify_raise_event(vc);
+	dm_verify_digest_report(vc, b << (dg->block_shift - SECTOR_SHIFT),
+				dg->block_sectors, &f, false);
+	switch (READ_ONCE(vc->policy)) {
+	case VERIFY_HALT:
+		set_bit(VERIFY_HALTED, &vc->flags);
+		return true;
+	case VERIFY_ERROR:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /*
  * Before @io is issued, on its work item: read and check the blocks it
  * covers in part whose digests are known.  Anything short of that leaves
- * io->rmw without the block: it becomes unknown at completion.
+ * io->rmw without the block: it becomes unknown at completion.  Returns
+ * true when a block was found corrupt and the policy fails @io, which
+ * must then not be issued.
  */
-void dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
+bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_digest *dg = vc->digest;
 	u32 bsize = 1U << dg->block_shift;
@@ -152,10 +166,10 @@ void dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 	io->rmw = NULL;
 	n = verify_rmw_edges(dg, io, blocks);
 	if (!n)
-		return;
+		return false;
 	rmw = kzalloc(struct_size(rmw, pages, 2 * per), GFP_NOIO | __GFP_NOWARN);
 	if (!rmw)
-		return;
+		return false;
 	rmw->nr_pages = per;
 	for (i = 0; i < n; i++) {
 		struct page **pages = rmw->pages + i * per;
@@ -174,12 +188,16 @@ void dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 		verify_rmw_hash_pages(&st, pages, 0, bsize);
 		got = xxh64_digest(&st);
 		if (got != want) {
-			verify_rmw_report(vc, blocks[i], got, want);
+			if (verify_rmw_report(vc, blocks[i], got, want)) {
+				verify_rmw_free(rmw);
+				return true;
+			}
 			continue;
 		}
 		rmw->valid[i] = true;
 	}
 	io->rmw = rmw;
+	return false;
 }
 
 /*

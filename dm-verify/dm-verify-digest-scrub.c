@@ -38,8 +38,8 @@ int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
 	u32 bsize = 1U << dg->block_shift;
 	u64 block = io->sector >> (dg->block_shift - SECTOR_SHIFT);
 	u64 len = (u64)io->nr_sectors << SECTOR_SHIFT;
-	u64 off, want, got, bad = 0, skipped = 0;
-	u64 first = 0, first_got = 0, first_want = 0;
+	struct verify_digest_found f = {};
+	u64 off, want, got, skipped = 0;
 	int r;
 
 	r = dm_verify_pass_io(client, vc->data_dev, vc->data_start + io->sector,
@@ -56,10 +56,10 @@ int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
 			continue;
 		}
 		got = xxh64(buf + off, bsize, 0);
-		if (got != want && !bad++) {
-			first = block;
-			first_got = got;
-			first_want = want;
+		if (got != want && !f.bad++) {
+			f.first = block;
+			f.got = got;
+			f.want = want;
 		}
 		cond_resched();
 	}
@@ -67,9 +67,9 @@ int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
 	/* As a reference-mode scrub counts the undefined ranges it skips. */
 	verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
 			skipped * dg->block_sectors);
-	if (!bad)
+	if (!f.bad)
 		return 0;
-	dm_verify_digest_report(io, first, bad, first_got, first_want, true);
+	dm_verify_digest_report(vc, io->sector, io->nr_sectors, &f, true);
 	if (READ_ONCE(vc->policy) == VERIFY_HALT)
 		set_bit(VERIFY_HALTED, &vc->flags);
 	return 0;

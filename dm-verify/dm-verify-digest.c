@@ -532,10 +532,7 @@ static void verify_digest_written(struct verify_io *io)
 struct verify_digest_check {
 	struct verify_digest *dg;
 	sector_t unknown;	/* sectors in unknown blocks */
-	u64 bad;		/* blocks whose digest differs */
-	u64 first;		/* the first of them */
-	u64 got;		/* its digest now */
-	u64 want;		/* its digest as written */
+	struct verify_digest_found f;
 };
 
 static void verify_digest_check_fn(void *ctx, u64 block, u64 digest)
@@ -549,10 +546,10 @@ static void verify_digest_check_fn(void *ctx, u64 block, u64 digest)
 	}
 	if (want == digest)
 		return;
-	if (!c->bad++) {
-		c->first = block;
-		c->got = digest;
-		c->want = want;
+	if (!c->f.bad++) {
+		c->f.first = block;
+		c->f.got = digest;
+		c->f.want = want;
 	}
 }
 
@@ -608,30 +605,30 @@ static int verify_digest_reread(struct verify_io *io,
 }
 
 /*
- * Report @bad blocks of @io (a read, or with @scrub a scrub chunk) that do
- * not match their digests, the first of them @first with digest @got where
- * @want was written: counted, in the mismatch log (both digests as data
- * and ref) and in the kernel log, at the block's first sector.
+ * Report the blocks @f of [@start, +@nr) (a read, a partial write's read of
+ * a block, or with @scrub a scrub chunk) that do not match their digests:
+ * counted, in the mismatch log (both digests as data and ref) and in the
+ * kernel log, at the first block's first sector.
  */
-void dm_verify_digest_report(struct verify_io *io, u64 first, u64 bad,
-			     u64 got, u64 want, bool scrub)
+void dm_verify_digest_report(struct verify_c *vc, sector_t start,
+			     unsigned int nr,
+			     const struct verify_digest_found *f, bool scrub)
 {
-	struct verify_c *vc = io->vc;
 	struct verify_digest *dg = vc->digest;
-	sector_t sector = first << (dg->block_shift - SECTOR_SHIFT);
-	__be64 got_be = cpu_to_be64(got), want_be = cpu_to_be64(want);
+	sector_t sector = f->first << (dg->block_shift - SECTOR_SHIFT);
+	__be64 got_be = cpu_to_be64(f->got), want_be = cpu_to_be64(f->want);
 	struct verify_diff d;
 
 	dm_verify_diff_init(&d);
-	d.first = (u64)(sector - io->sector) << SECTOR_SHIFT;
-	d.bad_sectors = bad * dg->block_sectors;
+	d.first = (u64)(sector - start) << SECTOR_SHIFT;
+	d.bad_sectors = f->bad * dg->block_sectors;
 	d.nr_bytes = sizeof(u64);
 	memcpy(d.data, &got_be, sizeof(got_be));
 	memcpy(d.ref, &want_be, sizeof(want_be));
-	dm_verify_record_mismatch(io, &d, scrub);
+	dm_verify_record_mismatch(vc, start, nr, &d, scrub);
 	DMERR_LIMIT("%s: digest mismatch at sector %llu (block %llu): %016llx, expected %016llx",
 		    dm_table_device_name(vc->ti->table),
-		    (unsigned long long)sector, first, got, want);
+		    (unsigned long long)sector, f->first, f->got, f->want);
 	dm_verify_raise_event(vc);
 }
 
@@ -651,7 +648,7 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 
 	*status = BLK_STS_OK;
 	verify_digest_walk(dg, io->bio, io->sector, verify_digest_check_fn, &c);
-	if (c.bad) {
+	if (c.f.bad) {
 		if (!can_sleep)
 			return false;
 		memset(&c, 0, sizeof(c));
@@ -666,7 +663,7 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 					io->nr_sectors);
 			return true;
 		}
-		if (!c.bad)
+		if (!c.f.bad)
 			DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
 				     dm_table_device_name(vc->ti->table),
 				     (unsigned long long)io->sector,
@@ -676,10 +673,10 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 	verify_digest_whole(dg, io, &first, &end);
 	verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS, c.unknown +
 			io->nr_sectors - ((end - first) << (dg->block_shift - SECTOR_SHIFT)));
-	if (!c.bad)
+	if (!c.f.bad)
 		return true;
 
-	dm_verify_digest_report(io, c.first, c.bad, c.got, c.want, false);
+	dm_verify_digest_report(vc, io->sector, io->nr_sectors, &c.f, false);
 	switch (READ_ONCE(vc->policy)) {
 	case VERIFY_ERROR:
 		*status = BLK_STS_IOERR;

@@ -60,6 +60,14 @@ struct verify_digest_mem {
 struct verify_digest_meta;
 struct verify_intent;
 
+/* Blocks that do not match their digests: how many, and the first one. */
+struct verify_digest_found {
+	u64 bad;
+	u64 first;
+	u64 got;		/* its digest now */
+	u64 want;		/* its digest as written */
+};
+
 struct verify_digest {
 	const struct verify_digest_store_ops *ops;
 	const char *name;		/* as in the table: "-" or the device */

@@ -217,7 +217,7 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub_chunk *c)
 	dm_verify_count_skipped(io, &d);
 	if (d.first == U64_MAX)
 		return 0;
-	dm_verify_record_mismatch(io, &d, true);
+	dm_verify_record_mismatch(vc, io->sector, io->nr_sectors, &d, true);
 	dm_verify_raise_event(vc);
 	if (READ_ONCE(vc->policy) == VERIFY_HALT) {
 		set_bit(VERIFY_HALTED, &vc->flags);

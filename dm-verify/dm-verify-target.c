@@ -411,8 +411,12 @@ static void verify_issue(struct verify_io *io)
 		dm_verify_wcache_prepare(vc, &one);
 		list_del(&io->list);
 	}
-	if (dm_verify_digest_rmw_wanted(vc, io))
-		dm_verify_digest_rmw_prepare(vc, io);
+	/* A block it covers in part found corrupt fails it, as policy says. */
+	if (dm_verify_digest_rmw_wanted(vc, io) &&
+	    dm_verify_digest_rmw_prepare(vc, io)) {
+		verify_fail_unissued(io);
+		return;
+	}
 	verify_issue_legs(io);
 }
 

@@ -313,8 +313,8 @@ void dm_verify_log_status_mismatch(struct verify_io *io);
 void dm_verify_raise_event(struct verify_c *vc);
 void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d);
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
-void dm_verify_record_mismatch(struct verify_io *io, struct verify_diff *d,
-			       bool scrub);
+void dm_verify_record_mismatch(struct verify_c *vc, sector_t start,
+			       unsigned int nr, struct verify_diff *d, bool scrub);
 
 /* dm-verify-digest.c */
 int dm_verify_digest_parse(struct dm_target *ti, struct verify_c *vc,
@@ -324,8 +324,9 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc);
 void dm_verify_digest_destroy(struct verify_c *vc);
 struct bio *dm_verify_digest_copy(struct verify_c *vc, struct verify_io *io);
 bool dm_verify_digest_done(struct verify_io *io, bool can_inline);
-void dm_verify_digest_report(struct verify_io *io, u64 first, u64 bad,
-			     u64 got, u64 want, bool scrub);
+void dm_verify_digest_report(struct verify_c *vc, sector_t start,
+			     unsigned int nr,
+			     const struct verify_digest_found *f, bool scrub);
 
 /* dm-verify-digest-scrub.c */
 int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
@@ -334,7 +335,7 @@ int dm_verify_digest_scrub_chunk(struct verify_c *vc, struct verify_io *io,
 
 /* dm-verify-digest-rmw.c */
 bool dm_verify_digest_rmw_wanted(struct verify_c *vc, struct verify_io *io);
-void dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io);
+bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io);
 void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 				  unsigned int *nr_done);
 void dm_verify_digest_rmw_free(struct verify_io *io);
