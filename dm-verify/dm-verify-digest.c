@@ -388,17 +388,35 @@ bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end)
 /*
  * A sync read [@sector, +@nr_sectors) of the data device into @buf, the
  * range tracked as a write so that no bio overlaps it: every block it
- * covers gets the digest of what it holds.
+ * covers gets the digest of what it holds, but for the blocks a discard or
+ * a failed write left undefined (verify_c.unverified), whose content may
+ * differ at the next read: they stay unknown until written.
  */
 void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 			   unsigned int nr_sectors, const void *buf)
 {
+	struct verify_extent undefined[VERIFY_DIFF_SKIPS];
 	struct verify_digest *dg = vc->digest;
 	u32 bsize = 1U << dg->block_shift;
 	u64 block = sector >> (dg->block_shift - SECTOR_SHIFT);
 	u64 off, len = (u64)nr_sectors << SECTOR_SHIFT;
+	unsigned int i = 0, n = 0;
+	unsigned long flags;
+	sector_t s;
 
+	if (READ_ONCE(vc->unverified.nr)) {
+		spin_lock_irqsave(&vc->lock, flags);
+		n = dm_verify_extents_query(&vc->unverified, sector,
+					    sector + nr_sectors, undefined,
+					    ARRAY_SIZE(undefined));
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
 	for (off = 0; off + bsize <= len; off += bsize, block++) {
+		s = sector + (off >> SECTOR_SHIFT);
+		while (i < n && undefined[i].end <= s)
+			i++;
+		if (i < n && undefined[i].start < s + dg->block_sectors)
+			continue;
 		dg->ops->set(dg, block, xxh64(buf + off, bsize, 0));
 		cond_resched();
 	}

@@ -94,7 +94,10 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 /*
  * Digest mode: the whole blocks a write wrote now have the digest of what
  * it wrote, as a sync would have taken; they leave the unsynced set, or a
- * stopped sync would count them as unsynced for good.
+ * stopped sync would count them as unsynced for good.  A discard or a
+ * failed write leaves its range undefined, as with a reference: its
+ * content may differ at each read, so a sync must not take its digest
+ * (dm_verify_digest_sync()); a write that succeeds defines it again.
  */
 static void verify_account_digest_write(struct verify_c *vc,
 					struct verify_io *io)
@@ -102,14 +105,23 @@ static void verify_account_digest_write(struct verify_c *vc,
 	sector_t bs = vc->digest->block_sectors;
 	sector_t start = round_up(io->sector, bs);
 	sector_t end = round_down(io->sector + io->nr_sectors, bs);
+	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
 	unsigned long flags;
 
-	if (io->data_status || start >= end ||
-	    (io->op != VERIFY_OP_WRITE && io->op != VERIFY_OP_WRITE_ZEROES))
+	if (!undefined && !READ_ONCE(vc->unsynced.nr) &&
+	    !READ_ONCE(vc->unverified.nr))
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
-	if (vc->unsynced.nr)
-		dm_verify_extents_remove(&vc->unsynced, start, end);
+	if (undefined) {
+		dm_verify_extents_add(&vc->unverified, io->sector,
+				      io->sector + io->nr_sectors);
+	} else {
+		if (vc->unverified.nr)
+			dm_verify_extents_remove(&vc->unverified, io->sector,
+						 io->sector + io->nr_sectors);
+		if (vc->unsynced.nr && start < end)
+			dm_verify_extents_remove(&vc->unsynced, start, end);
+	}
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -208,8 +220,7 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 	bool account = (vc->ref_dev || vc->wc.budget) && io->is_write &&
 		       io->nr_sectors;
 
-	if (!account && vc->digest && io->is_write && io->nr_sectors &&
-	    READ_ONCE(vc->unsynced.nr))
+	if (!account && vc->digest && io->is_write && io->nr_sectors)
 		verify_account_digest_write(vc, io);
 	else if ((vc->ref_dev || vc->wc.budget) && io->op == VERIFY_OP_FLUSH)
 		verify_account_flush(vc, io);
