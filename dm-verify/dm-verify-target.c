@@ -146,6 +146,14 @@ static void verify_endio_io(struct verify_io *io, blk_status_t status)
 	bio_endio(io->bio);
 }
 
+/* A delayed bio's time is up, or a suspend released it; off vc->delayed. */
+static void verify_delayed_complete(struct verify_io *io)
+{
+	if (test_bit(VERIFY_CRASHED, &io->vc->flags))
+		io->status = BLK_STS_IOERR;
+	verify_endio_io(io, io->status);
+}
+
 static void verify_delayed_endio(struct work_struct *work)
 {
 	struct verify_io *io = container_of(to_delayed_work(work),
@@ -155,9 +163,7 @@ static void verify_delayed_endio(struct work_struct *work)
 	spin_lock_irqsave(&io->vc->lock, flags);
 	list_del(&io->list);
 	spin_unlock_irqrestore(&io->vc->lock, flags);
-	if (test_bit(VERIFY_CRASHED, &io->vc->flags))
-		io->status = BLK_STS_IOERR;
-	verify_endio_io(io, io->status);
+	verify_delayed_complete(io);
 }
 
 /*
@@ -1219,8 +1225,9 @@ bad:
 static void verify_presuspend(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
-	struct verify_io *io;
+	struct verify_io *io, *tmp;
 	unsigned long flags;
+	LIST_HEAD(release);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	set_bit(VERIFY_NO_DELAY, &vc->flags);
@@ -1235,9 +1242,19 @@ static void verify_presuspend(struct dm_target *ti)
 	 * started before it is ended by the stop below, none after it.
 	 */
 	set_bit(VERIFY_SUSPENDING, &vc->flags);
-	list_for_each_entry(io, &vc->delayed, list)
-		mod_delayed_work(vc->done_wq, &io->work, 0);
+	/*
+	 * A bio whose work we cancel is ours to complete.  One whose timer
+	 * fired already completes on its own: re-queueing its work, which
+	 * may be running, would complete it a second time.
+	 */
+	list_for_each_entry_safe(io, tmp, &vc->delayed, list)
+		if (cancel_delayed_work(&io->work))
+			list_move_tail(&io->list, &release);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	list_for_each_entry_safe(io, tmp, &release, list) {
+		list_del(&io->list);
+		verify_delayed_complete(io);
+	}
 	/* A suspended target issues no I/O: the pass ends (resend to go on). */
 	dm_verify_scrub_stop(vc);
 }
