@@ -142,7 +142,8 @@ u64 dm_verify_mod(u64 a, u64 b)
 }
 
 struct verify_words {
-	unsigned int argc;
+	unsigned int argc;		/* left */
+	unsigned int total;
 	char **argv;
 };
 
@@ -173,6 +174,10 @@ static int verify_parse_action(struct verify_rule *r, const char *name,
 				*error = "Invalid fault errno";
 				return -EINVAL;
 			}
+		} else if (w->total == VERIFY_RULE_MAX_WORDS) {
+			/* dmsetup table writes the errno out: a word too many. */
+			*error = "Fault rule too long once its errno is written out";
+			return -EINVAL;
 		}
 	} else if (!strcmp(name, "drop")) {
 		r->action = VERIFY_ACT_DROP;
@@ -302,7 +307,7 @@ static int verify_parse_trigger(struct verify_rule *r, const char *name,
 int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			 const char **error)
 {
-	struct verify_words w = { .argc = argc, .argv = argv };
+	struct verify_words w = { .argc = argc, .total = argc, .argv = argv };
 	const char *word;
 	unsigned int i;
 	u64 a, b;

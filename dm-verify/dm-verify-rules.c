@@ -150,7 +150,6 @@ int dm_verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 	unsigned int sz = 0, id;
 	unsigned long flags;
 	const char *error;
-	char dummy;
 	int r;
 
 	if (argc >= 2 && !strcasecmp(argv[0], "add")) {
@@ -173,7 +172,7 @@ int dm_verify_fault_message(struct verify_c *vc, unsigned int argc, char **argv,
 		return 1;
 	}
 	if (argc == 2 && !strcasecmp(argv[0], "del")) {
-		if (sscanf(argv[1], "%u%c", &id, &dummy) != 1) {
+		if (kstrtouint(argv[1], 10, &id)) {
 			DMERR("%s: fault del: invalid rule id '%s'", dev, argv[1]);
 			return -EINVAL;
 		}

@@ -939,10 +939,9 @@ static int verify_get_leg(struct dm_target *ti, struct dm_arg_set *as,
 	const char *path = dm_shift_arg(as);
 	const char *offset = dm_shift_arg(as);
 	unsigned long long tmp;
-	char dummy;
 	int r;
 
-	if (sscanf(offset, "%llu%c", &tmp, &dummy) != 1 || tmp != (sector_t)tmp) {
+	if (kstrtoull(offset, 10, &tmp) || tmp != (sector_t)tmp) {
 		ti->error = "Invalid device offset";
 		return -EINVAL;
 	}
@@ -974,7 +973,6 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 	unsigned long long seed, mb;
 	unsigned int argc;
 	const char *name;
-	char dummy;
 	int r;
 
 	if (!as->argc)
@@ -1009,7 +1007,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 				ti->error = "Feature seed duplicated";
 				return -EINVAL;
 			}
-			if (!argc || sscanf(dm_shift_arg(as), "%llu%c", &seed, &dummy) != 1) {
+			if (!argc || kstrtoull(dm_shift_arg(as), 10, &seed)) {
 				ti->error = "Invalid seed";
 				return -EINVAL;
 			}
@@ -1023,7 +1021,7 @@ static int verify_parse_features(struct dm_target *ti, struct dm_arg_set *as,
 				ti->error = "Feature write_cache duplicated";
 				return -EINVAL;
 			}
-			if (!argc || sscanf(dm_shift_arg(as), "%llu%c", &mb, &dummy) != 1 ||
+			if (!argc || kstrtoull(dm_shift_arg(as), 10, &mb) ||
 			    !mb || mb > VERIFY_WRITE_CACHE_MAX_MB) {
 				ti->error = "Invalid write_cache size (MiB, 1 to 4096)";
 				return -EINVAL;

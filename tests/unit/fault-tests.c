@@ -88,6 +88,7 @@ static void test_format_longest(void)
 		"write_zeroes sectors 18446744073709551614 18446744073709551615 flags fua,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 error_after ETIMEDOUT",
 		"any sectors 18446744073709551614 18446744073709551615 flags fua,preflush,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
 		"read sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 after 18446744073709551615 window 86400000 86400000 corrupt 9223372036854775807 255",
+		"write sectors 0 8 flags fua every 2 times 3 after 1 prob 500000 error EIO",
 	};
 	char buf[VERIFY_RULE_MAX_LEN], line[512], *argv[32];
 	struct verify_rule r;
@@ -122,6 +123,11 @@ static void test_parse_errors(void)
 		{ "read every -1 error", "Invalid fault trigger count" },
 		{ "read every 18446744073709551616 error", "Invalid fault trigger count" },
 		{ "read nth 1 nth 2 error", "Fault trigger duplicated" },
+		/* 16 words, 17 as dmsetup table writes them: no round trip. */
+		{ "write sectors 0 8 every 2 times 3 after 1 prob 500000 window 100 200 error",
+		  "Fault rule too long once its errno is written out" },
+		{ "write sectors 0 8 every 2 times 3 after 1 prob 500000 window 100 200 error_after",
+		  "Fault rule too long once its errno is written out" },
 		{ "read prob 0 error", "Invalid fault probability (1-1000000 ppm)" },
 		{ "read prob 1000001 error", "Invalid fault probability (1-1000000 ppm)" },
 		{ "read sectors 5 5 error", "Invalid fault sector range" },
