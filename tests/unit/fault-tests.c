@@ -126,7 +126,7 @@ static void test_parse_errors(void)
 		/* 16 words, 17 as dmsetup table writes them: no round trip. */
 		{ "write sectors 0 8 every 2 times 3 after 1 prob 500000 window 100 200 error",
 		  "Fault rule too long once its errno is written out" },
-		{ "write sectors 0 8 every 2 times 3 after 1 prob 500000 window 100 200 error_after",
+		{ "read sectors 0 8 every 2 times 3 after 1 prob 500000 window 1 2 error_after",
 		  "Fault rule too long once its errno is written out" },
 		{ "read prob 0 error", "Invalid fault probability (1-1000000 ppm)" },
 		{ "read prob 1000001 error", "Invalid fault probability (1-1000000 ppm)" },
