@@ -387,7 +387,7 @@ void dm_verify_faults_set_seed(struct verify_faults *f, u64 seed)
 
 	f->seed = seed;
 	for (i = 0; i < f->nr; i++)
-		f->rule[i].rng = seed ^ ((u64)f->rule[i].id << 32);
+		f->rule[i].rng = seed ^ ((u64)(i + 1) << 32);
 }
 
 int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
@@ -397,8 +397,13 @@ int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
 		*error = "Too many fault rules";
 		return -ENOSPC;
 	}
+	/*
+	 * The stream comes from the rule's place in the list, not its id:
+	 * a table line, reloaded, places rules as they were listed, while
+	 * ids go on counting after a clear or a delete.
+	 */
 	r->id = f->next_id++;
-	r->rng = f->seed ^ ((u64)r->id << 32);
+	r->rng = f->seed ^ ((u64)(f->nr + 1) << 32);
 	r->t0_ms = now_ms;
 	r->matches = 0;
 	r->hits = 0;

@@ -314,8 +314,60 @@ static void test_decide(void)
 	CHECK(f.nr == 0, "clear");
 }
 
+/* Which of 64 writes a "prob" rule fails, as a bit mask. */
+static u64 prob_pattern(struct verify_faults *f)
+{
+	struct verify_fault out;
+	u64 mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < 64; i++)
+		if (dm_verify_faults_decide(f, VERIFY_OP_WRITE, 0, i * 8, 8, 4096,
+					    0, &out))
+			mask |= 1ULL << i;
+	return mask;
+}
+
+/*
+ * The same seed and rules give the same faults, however the rules came to
+ * be listed: a rule's stream follows its place in the list, which a table
+ * line keeps, not its id, which goes on counting after a clear.
+ */
+static void test_reproducible(void)
+{
+	struct verify_faults f;
+	u64 fresh, again;
+
+	dm_verify_faults_init(&f, 42);
+	add(&f, "write prob 500000 error");
+	fresh = prob_pattern(&f);
+	CHECK(fresh && ~fresh, "prob 500000 failed %016llx of 64 writes",
+	      (unsigned long long)fresh);
+	dm_verify_faults_clear(&f);
+	add(&f, "write prob 500000 error");
+	again = prob_pattern(&f);
+	CHECK(f.rule[0].id == 2 && again == fresh,
+	      "rule %u after a clear: %016llx, fresh %016llx", f.rule[0].id,
+	      (unsigned long long)again, (unsigned long long)fresh);
+
+	/* Added after a deleted rule: the place it has in the table line. */
+	dm_verify_faults_init(&f, 42);
+	add(&f, "read error");
+	add(&f, "read error");
+	dm_verify_faults_del(&f, 1);
+	add(&f, "write prob 500000 error");
+	again = prob_pattern(&f);
+	dm_verify_faults_init(&f, 42);
+	add(&f, "read error");
+	add(&f, "write prob 500000 error");
+	fresh = prob_pattern(&f);
+	CHECK(again == fresh, "rule 3 in place 2: %016llx, as listed %016llx",
+	      (unsigned long long)again, (unsigned long long)fresh);
+}
+
 void test_faults(void)
 {
+	test_reproducible();
 	test_parse_format();
 	test_format_longest();
 	test_parse_errors();
