@@ -752,6 +752,10 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		ti->error = "Metadata device is the data device";
 		return -EINVAL;
 	}
+	if (dm_verify_meta_in_use(vc, meta->dev->bdev)) {
+		ti->error = "Metadata device is in use by another verify target";
+		return -EBUSY;
+	}
 	if (bdev_logical_block_size(meta->dev->bdev) > VERIFY_META_BLOCK) {
 		ti->error = "Metadata device's logical block size is above 4096";
 		return -EINVAL;

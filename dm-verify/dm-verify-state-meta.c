@@ -720,6 +720,10 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Metadata device is the reference device";
 		return -EINVAL;
 	}
+	if (dm_verify_meta_in_use(vc, meta->dev->bdev)) {
+		ti->error = "Metadata device is in use by another verify target";
+		return -EBUSY;
+	}
 	if (bdev_logical_block_size(meta->dev->bdev) > VERIFY_STATE_BLOCK) {
 		ti->error = "Metadata device's logical block size is above 4096";
 		return -EINVAL;

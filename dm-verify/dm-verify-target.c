@@ -836,8 +836,34 @@ static void verify_abandon_replaced(struct verify_c *vc)
 
 /*
  * Is @vc a reload of a live table of the same device that keeps its state
- * on @bdev?  That one will hand the state over at our first resume.
+ * on @bdev, with the same mapping but maybe another length?  That one
+ * will hand the state over at our first resume.  With another mapping
+ * nothing is handed over: the metadata must match @vc as it is.
  */
+/*
+ * Does another verify target use @bdev as its metadata device: one of
+ * another mapped device, or another target of @vc's table?  Their saves
+ * would overwrite each other.  The table @vc replaces may: it hands over.
+ */
+bool dm_verify_meta_in_use(struct verify_c *vc, struct block_device *bdev)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct verify_c *other;
+	bool found = false;
+
+	mutex_lock(&verify_instances_lock);
+	list_for_each_entry(other, &verify_instances, instance) {
+		if (other != vc && verify_meta_bdev(other) == bdev &&
+		    (dm_table_get_md(other->ti->table) != md ||
+		     other->ti->table == vc->ti->table)) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&verify_instances_lock);
+	return found;
+}
+
 bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 {
 	struct mapped_device *md = dm_table_get_md(vc->ti->table);
@@ -848,7 +874,8 @@ bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 	list_for_each_entry(old, &verify_instances, instance) {
 		if (old != vc && old->resumed &&
 		    dm_table_get_md(old->ti->table) == md &&
-		    dm_verify_state_meta_bdev(old) == bdev) {
+		    dm_verify_state_meta_bdev(old) == bdev &&
+		    verify_same_mapping(vc, old)) {
 			found = true;
 			break;
 		}

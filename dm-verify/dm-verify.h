@@ -389,6 +389,7 @@ void dm_verify_state_meta_emit_ima(struct verify_c *vc, char *result,
 
 /* dm-verify-target.c */
 void dm_verify_finish(struct verify_io *io, blk_status_t status);
+bool dm_verify_meta_in_use(struct verify_c *vc, struct block_device *bdev);
 bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev);
 
 /* dm-verify-scrub.c: the background pass, scrub or sync */
