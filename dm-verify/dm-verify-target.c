@@ -698,6 +698,12 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 static LIST_HEAD(verify_instances);
 static DEFINE_MUTEX(verify_instances_lock);
 
+/* Does @vc hold state a table replacing it must take over? */
+static bool verify_has_state(struct verify_c *vc)
+{
+	return vc->resumed || vc->holds_state;
+}
+
 /*
  * The same legs at the same offsets; or, with the same reference and
  * length, another data device (the device under test came back under a
@@ -737,7 +743,7 @@ static bool verify_take_over(struct verify_c *vc)
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
-		if (old == vc || !old->resumed || !verify_same_mapping(vc, old) ||
+		if (old == vc || !verify_has_state(old) || !verify_same_mapping(vc, old) ||
 		    !dm_suspended(old->ti))
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
@@ -786,6 +792,7 @@ static bool verify_take_over(struct verify_c *vc)
 		    dm_verify_state_meta_abandon(vc, old))
 			verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		set_bit(VERIFY_TAKEN_OVER, &old->flags);
+		vc->holds_state = true;
 		taken = true;
 		break;
 	}
@@ -821,13 +828,14 @@ static void verify_abandon_replaced(struct verify_c *vc)
 	struct verify_c *other;
 
 	lockdep_assert_held(&verify_instances_lock);
-	if (!vc->resumed || !bdev || test_bit(VERIFY_TAKEN_OVER, &vc->flags))
+	if (!verify_has_state(vc) || !bdev ||
+	    test_bit(VERIFY_TAKEN_OVER, &vc->flags))
 		return;
 	if (dm_hold(md))
 		return;
 	dm_put(md);
 	list_for_each_entry(other, &verify_instances, instance)
-		if (other->resumed && verify_meta_bdev(other) == bdev)
+		if (verify_has_state(other) && verify_meta_bdev(other) == bdev)
 			return;
 	/* A failure is logged, not counted: our counters go with us. */
 	dm_verify_digest_abandon(NULL, vc);
@@ -872,7 +880,7 @@ bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
-		if (old != vc && old->resumed &&
+		if (old != vc && verify_has_state(old) &&
 		    dm_table_get_md(old->ti->table) == md &&
 		    dm_verify_state_meta_bdev(old) == bdev &&
 		    verify_same_mapping(vc, old)) {
@@ -895,7 +903,7 @@ static int verify_preresume(struct dm_target *ti)
 	 * own: the old table's metadata device is marked stale before our
 	 * first write, not after, when the old table is destroyed.
 	 */
-	if (!vc->resumed)
+	if (!verify_has_state(vc))
 		taken = verify_take_over(vc);
 	r = dm_verify_digest_resume(vc);
 	if (r)

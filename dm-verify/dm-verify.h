@@ -214,6 +214,12 @@ struct verify_c {
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
 	bool resumed;			/* has served I/O since its creation */
+	/*
+	 * Took over another table's state: hands it on even if never
+	 * resumed (a resume that failed after the take-over, which dm
+	 * follows by destroying the table it took it from).
+	 */
+	bool holds_state;
 };
 
 struct verify_io {
