@@ -4,7 +4,7 @@
  *
  * With the write_cache feature, every write (discards and write zeroes
  * too) first saves the content it overwrites, read from the reference, or
- * from the data device where there is none or the range is unsynced.  The saved copy is an undo
+ * from the data device where there is none or where it is unsynced.  The saved copy is an undo
  * record; once the write completes it sits on verify_wcache.undo in
  * completion order until a flush issued after that completion completes
  * (then the write is durable and the record freed) or the cache is over
@@ -189,34 +189,35 @@ static void verify_undo_read_range(struct verify_c *vc, struct verify_undo *u,
  * but from the data device where there is none or where the range is
  * unsynced, as the reference is stale there until a sync copies it.  The
  * write is tracked, so no sync chunk or write changes which parts are
- * unsynced meanwhile.  Past the query's limit its last part stretches to
- * the end: read from the data device, which the legs agree on if synced.
+ * unsynced meanwhile.
  */
 static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
 {
-	struct verify_extent unsynced[VERIFY_DIFF_SKIPS];
-	sector_t pos = u->sector, end = u->sector + u->nr_sectors, next;
-	unsigned int i = 0, n = 0;
+	sector_t pos = u->sector, end = u->sector + u->nr_sectors;
+	struct verify_extent e;
 	unsigned long flags;
-	bool from_data;
+	bool found;
 
-	if (vc->ref_dev && READ_ONCE(vc->unsynced.nr)) {
-		spin_lock_irqsave(&vc->lock, flags);
-		n = dm_verify_extents_query(&vc->unsynced, pos, end, unsynced,
-					    ARRAY_SIZE(unsynced));
-		spin_unlock_irqrestore(&vc->lock, flags);
+	if (!vc->ref_dev) {
+		verify_undo_read_range(vc, u, pos, end, true);
+		return;
 	}
 	while (pos < end) {
-		from_data = !vc->ref_dev;
-		next = end;
-		if (i < n && pos >= unsynced[i].start) {
-			from_data = true;
-			next = unsynced[i++].end;
-		} else if (i < n) {
-			next = unsynced[i].start;
+		found = false;
+		if (READ_ONCE(vc->unsynced.nr)) {
+			spin_lock_irqsave(&vc->lock, flags);
+			found = dm_verify_extents_first(&vc->unsynced, pos, end,
+							&e);
+			spin_unlock_irqrestore(&vc->lock, flags);
 		}
-		verify_undo_read_range(vc, u, pos, next, from_data);
-		pos = next;
+		if (!found) {
+			verify_undo_read_range(vc, u, pos, end, false);
+			return;
+		}
+		if (pos < e.start)
+			verify_undo_read_range(vc, u, pos, e.start, false);
+		verify_undo_read_range(vc, u, e.start, e.end, true);
+		pos = e.end;
 	}
 }
 

@@ -752,7 +752,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		ti->error = "Metadata device is the data device";
 		return -EINVAL;
 	}
-	if (dm_verify_meta_in_use(vc, meta->dev->bdev)) {
+	if (!dm_verify_meta_claim(vc, meta->dev->bdev)) {
 		ti->error = "Metadata device is in use by another verify target";
 		return -EBUSY;
 	}

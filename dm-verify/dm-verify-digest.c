@@ -395,30 +395,32 @@ bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end)
 void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 			   unsigned int nr_sectors, const void *buf)
 {
-	struct verify_extent undefined[VERIFY_DIFF_SKIPS];
 	struct verify_digest *dg = vc->digest;
-	u32 bsize = 1U << dg->block_shift;
-	u64 block = sector >> (dg->block_shift - SECTOR_SHIFT);
-	u64 off, len = (u64)nr_sectors << SECTOR_SHIFT;
-	unsigned int i = 0, n = 0;
+	sector_t bs = dg->block_sectors, pos = sector, end = sector + nr_sectors;
+	sector_t next, s;
+	struct verify_extent e;
 	unsigned long flags;
-	sector_t s;
+	bool found;
 
-	if (READ_ONCE(vc->unverified.nr)) {
-		spin_lock_irqsave(&vc->lock, flags);
-		n = dm_verify_extents_query(&vc->unverified, sector,
-					    sector + nr_sectors, undefined,
-					    ARRAY_SIZE(undefined));
-		spin_unlock_irqrestore(&vc->lock, flags);
-	}
-	for (off = 0; off + bsize <= len; off += bsize, block++) {
-		s = sector + (off >> SECTOR_SHIFT);
-		while (i < n && undefined[i].end <= s)
-			i++;
-		if (i < n && undefined[i].start < s + dg->block_sectors)
-			continue;
-		dg->ops->set(dg, block, xxh64(buf + off, bsize, 0));
-		cond_resched();
+	while (pos < end) {
+		found = false;
+		if (READ_ONCE(vc->unverified.nr)) {
+			spin_lock_irqsave(&vc->lock, flags);
+			found = dm_verify_extents_first(&vc->unverified, pos,
+							end, &e);
+			spin_unlock_irqrestore(&vc->lock, flags);
+		}
+		/* The blocks before the range; those it touches stay unknown. */
+		next = found ? round_down(e.start, bs) : end;
+		for (s = pos; s + bs <= next; s += bs) {
+			dg->ops->set(dg, s >> (dg->block_shift - SECTOR_SHIFT),
+				     xxh64(buf + ((s - sector) << SECTOR_SHIFT),
+					   bs << SECTOR_SHIFT, 0));
+			cond_resched();
+		}
+		if (!found)
+			break;
+		pos = round_up(e.end, bs);
 	}
 }
 

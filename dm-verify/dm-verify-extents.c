@@ -235,6 +235,23 @@ unsigned int dm_verify_extents_query(const struct verify_extents *s,
 }
 
 /*
+ * The first range of the set inside [@start, @end), clipped to it, in *@e;
+ * false if there is none.  Exact, unlike a query past its @max: a caller
+ * walks the ranges with it, one lookup each.
+ */
+bool dm_verify_extents_first(const struct verify_extents *s, sector_t start,
+			     sector_t end, struct verify_extent *e)
+{
+	const struct verify_range *r = verify_extents_find(s, start, false);
+
+	if (!r || r->e.start >= end)
+		return false;
+	e->start = r->e.start > start ? r->e.start : start;
+	e->end = r->e.end < end ? r->e.end : end;
+	return true;
+}
+
+/*
  * The union of two sorted lists of disjoint extents (two query results),
  * sorted and disjoint, in at most @max entries: past that the last entry
  * stretches over the rest, gaps included, as a query's does; it errs by

@@ -48,6 +48,8 @@ void dm_verify_extents_move(struct verify_extents *dst, struct verify_extents *s
 unsigned int dm_verify_extents_query(const struct verify_extents *s,
 				     sector_t start, sector_t end,
 				  struct verify_extent *out, unsigned int max);
+bool dm_verify_extents_first(const struct verify_extents *s, sector_t start,
+			     sector_t end, struct verify_extent *e);
 unsigned int dm_verify_extents_union(struct verify_extent *out, unsigned int max,
 				     const struct verify_extent *a, unsigned int na,
 				     const struct verify_extent *b, unsigned int nb);

@@ -387,12 +387,14 @@ void dm_verify_faults_set_seed(struct verify_faults *f, u64 seed)
 
 	f->seed = seed;
 	for (i = 0; i < f->nr; i++)
-		f->rule[i].rng = seed ^ ((u64)(i + 1) << 32);
+		f->rule[i].rng = seed ^ ((u64)f->rule[i].slot << 32);
 }
 
 int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
 			 u64 now_ms, const char **error)
 {
+	unsigned int i;
+
 	if (f->nr == VERIFY_MAX_RULES) {
 		*error = "Too many fault rules";
 		return -ENOSPC;
@@ -400,10 +402,18 @@ int dm_verify_faults_add(struct verify_faults *f, struct verify_rule *r,
 	/*
 	 * The stream comes from the rule's place in the list, not its id:
 	 * a table line, reloaded, places rules as they were listed, while
-	 * ids go on counting after a clear or a delete.
+	 * ids go on counting after a clear or a delete.  After a delete that
+	 * place's stream may be another rule's: then one no place has.
 	 */
 	r->id = f->next_id++;
-	r->rng = f->seed ^ ((u64)(f->nr + 1) << 32);
+	r->slot = f->nr + 1;
+	for (i = 0; i < f->nr; i++) {
+		if (f->rule[i].slot == r->slot) {
+			r->slot = VERIFY_MAX_RULES + r->id;
+			break;
+		}
+	}
+	r->rng = f->seed ^ ((u64)r->slot << 32);
 	r->t0_ms = now_ms;
 	r->matches = 0;
 	r->hits = 0;

@@ -76,6 +76,7 @@ struct verify_rule {
 
 	u64 matches, hits;
 	u64 rng;
+	unsigned int slot;	/* which stream of the seed rng draws from */
 	u64 t0_ms;		/* start of the up/down window */
 };
 

@@ -696,6 +696,8 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
  * first resume, when the old one is suspended and idle.
  */
 static LIST_HEAD(verify_instances);
+/* Every verify target with a metadata device, from its constructor on. */
+static LIST_HEAD(verify_claims);
 static DEFINE_MUTEX(verify_instances_lock);
 
 /* Does @vc hold state a table replacing it must take over? */
@@ -753,8 +755,12 @@ static bool verify_take_over(struct verify_c *vc)
 		dm_verify_extents_move(&vc->unverified, &old->unverified);
 		dm_verify_extents_remove(&old->unsynced, vc->ti->len, (sector_t)-1);
 		dm_verify_extents_move(&vc->unsynced, &old->unsynced);
-		/* What a grow adds was never written through us on both legs. */
-		if (vc->ti->len > old->ti->len)
+		/*
+		 * What a grow adds was never written through us on both
+		 * legs.  Digest mode has no second leg: its new blocks are
+		 * only unknown, and a sync may digest them.
+		 */
+		if (vc->ref_dev && vc->ti->len > old->ti->len)
 			dm_verify_extents_add(&vc->unverified, old->ti->len,
 					      vc->ti->len);
 		if (vc->ref_dev)
@@ -816,7 +822,7 @@ static struct block_device *verify_meta_bdev(struct verify_c *vc)
  * cleanly at our suspend, would be trusted stale by a table created on it
  * later: mark it so.  A removal is told apart by the device being freed
  * (dm_hold() fails: __dm_destroy() marks it before it destroys the live
- * table), and a table never resumed never served I/O.  A device another
+ * table), and a table that neither resumed nor took over holds nothing.  A device another
  * live verify table uses is left to it: that one loaded it and marked it
  * unclean already.  Called with verify_instances_lock held, @vc off the
  * list.
@@ -843,35 +849,42 @@ static void verify_abandon_replaced(struct verify_c *vc)
 }
 
 /*
+ * Claim @bdev as @vc's metadata device, unless another verify target has:
+ * one of another mapped device, or another target of @vc's table (their
+ * saves would overwrite each other).  The table @vc replaces may have: it
+ * hands over.  Claimed in the constructor, before anything is read, and
+ * checked in the same lock section, so two tables loaded at once cannot
+ * both pass; released by the destructor.
+ */
+bool dm_verify_meta_claim(struct verify_c *vc, struct block_device *bdev)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct verify_c *other;
+	bool taken = false;
+
+	mutex_lock(&verify_instances_lock);
+	list_for_each_entry(other, &verify_claims, claim) {
+		if (other->meta_claim == bdev &&
+		    (dm_table_get_md(other->ti->table) != md ||
+		     other->ti->table == vc->ti->table)) {
+			taken = true;
+			break;
+		}
+	}
+	if (!taken) {
+		vc->meta_claim = bdev;
+		list_add(&vc->claim, &verify_claims);
+	}
+	mutex_unlock(&verify_instances_lock);
+	return !taken;
+}
+
+/*
  * Is @vc a reload of a live table of the same device that keeps its state
  * on @bdev, with the same mapping but maybe another length?  That one
  * will hand the state over at our first resume.  With another mapping
  * nothing is handed over: the metadata must match @vc as it is.
  */
-/*
- * Does another verify target use @bdev as its metadata device: one of
- * another mapped device, or another target of @vc's table?  Their saves
- * would overwrite each other.  The table @vc replaces may: it hands over.
- */
-bool dm_verify_meta_in_use(struct verify_c *vc, struct block_device *bdev)
-{
-	struct mapped_device *md = dm_table_get_md(vc->ti->table);
-	struct verify_c *other;
-	bool found = false;
-
-	mutex_lock(&verify_instances_lock);
-	list_for_each_entry(other, &verify_instances, instance) {
-		if (other != vc && verify_meta_bdev(other) == bdev &&
-		    (dm_table_get_md(other->ti->table) != md ||
-		     other->ti->table == vc->ti->table)) {
-			found = true;
-			break;
-		}
-	}
-	mutex_unlock(&verify_instances_lock);
-	return found;
-}
-
 bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 {
 	struct mapped_device *md = dm_table_get_md(vc->ti->table);
@@ -940,6 +953,11 @@ static void verify_dtr(struct dm_target *ti)
 		mutex_lock(&verify_instances_lock);
 		list_del(&vc->instance);
 		verify_abandon_replaced(vc);
+		mutex_unlock(&verify_instances_lock);
+	}
+	if (!list_empty(&vc->claim)) {
+		mutex_lock(&verify_instances_lock);
+		list_del(&vc->claim);
 		mutex_unlock(&verify_instances_lock);
 	}
 	flush_work(&vc->crash_work);
@@ -1166,6 +1184,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	INIT_LIST_HEAD(&vc->wc_batch);
 	INIT_WORK(&vc->wc_batch_work, verify_wc_batch_work);
 	INIT_LIST_HEAD(&vc->instance);
+	INIT_LIST_HEAD(&vc->claim);
 
 	r = verify_get_leg(ti, &as, &vc->data_dev, &vc->data_start, false);
 	if (r)

@@ -213,6 +213,9 @@ struct verify_c {
 
 	/* On verify_instances, so a reloaded table can take over our state. */
 	struct list_head instance;
+	/* On verify_claims from the constructor on: our metadata device. */
+	struct list_head claim;
+	struct block_device *meta_claim;
 	bool resumed;			/* has served I/O since its creation */
 	/*
 	 * Took over another table's state: hands it on even if never
@@ -395,7 +398,7 @@ void dm_verify_state_meta_emit_ima(struct verify_c *vc, char *result,
 
 /* dm-verify-target.c */
 void dm_verify_finish(struct verify_io *io, blk_status_t status);
-bool dm_verify_meta_in_use(struct verify_c *vc, struct block_device *bdev);
+bool dm_verify_meta_claim(struct verify_c *vc, struct block_device *bdev);
 bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev);
 
 /* dm-verify-scrub.c: the background pass, scrub or sync */

@@ -350,11 +350,11 @@ static void test_reproducible(void)
 	      "rule %u after a clear: %016llx, fresh %016llx", f.rule[0].id,
 	      (unsigned long long)again, (unsigned long long)fresh);
 
-	/* Added after a deleted rule: the place it has in the table line. */
+	/* Added after the last rule was deleted: its place in the table line. */
 	dm_verify_faults_init(&f, 42);
 	add(&f, "read error");
 	add(&f, "read error");
-	dm_verify_faults_del(&f, 1);
+	dm_verify_faults_del(&f, 2);
 	add(&f, "write prob 500000 error");
 	again = prob_pattern(&f);
 	dm_verify_faults_init(&f, 42);
@@ -363,6 +363,16 @@ static void test_reproducible(void)
 	fresh = prob_pattern(&f);
 	CHECK(again == fresh, "rule 3 in place 2: %016llx, as listed %016llx",
 	      (unsigned long long)again, (unsigned long long)fresh);
+
+	/* A place freed by a delete: never the stream of a rule listed. */
+	dm_verify_faults_init(&f, 42);
+	add(&f, "write prob 500000 error");
+	add(&f, "write prob 500000 error");
+	add(&f, "write prob 500000 error");
+	dm_verify_faults_del(&f, 2);
+	add(&f, "write prob 500000 error");
+	CHECK(f.nr == 3 && f.rule[1].rng != f.rule[2].rng &&
+	      f.rule[0].rng != f.rule[2].rng, "rule 4 shares a stream");
 }
 
 void test_faults(void)

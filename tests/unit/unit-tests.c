@@ -91,7 +91,7 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 	struct verify_extent q[3];
 	struct verify_extents s;
 	static bool model[SPACE];
-	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0;
+	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0, fbad = 0;
 
 	memset(model, 0, sizeof(model));
 	CHECK(!dm_verify_extents_init(&s, max), "init");
@@ -130,7 +130,17 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 			if (covered && !in_set(&s, x) && n < 3)
 				qbad++;
 		}
+		/* Walking the window range by range finds exactly the set. */
+		for (x = a; x < b && x < SPACE; x++) {
+			struct verify_extent e;
+			bool covered = dm_verify_extents_first(&s, x, b, &e) &&
+				       e.start == x;
+
+			if (covered != in_set(&s, x))
+				fbad++;
+		}
 	}
+	CHECK(!fbad, "max %u: %u sectors wrong in first-range walks", max, fbad);
 	CHECK(!missing, "max %u fail %u: %u sectors to skip were dropped", max,
 	      fail_every, missing);
 	CHECK(!extra, "max %u: %u sectors added without a merge", max, extra);
