@@ -745,8 +745,8 @@ static bool verify_take_over(struct verify_c *vc)
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
-		if (old == vc || !verify_has_state(old) || !verify_same_mapping(vc, old) ||
-		    !dm_suspended(old->ti))
+		if (old == vc || !verify_has_state(old) ||
+		    !verify_same_mapping(vc, old) || !dm_suspended(old->ti))
 			continue;
 		spin_lock_irqsave(&old->lock, flags);
 		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
@@ -822,9 +822,9 @@ static struct block_device *verify_meta_bdev(struct verify_c *vc)
  * cleanly at our suspend, would be trusted stale by a table created on it
  * later: mark it so.  A removal is told apart by the device being freed
  * (dm_hold() fails: __dm_destroy() marks it before it destroys the live
- * table), and a table that neither resumed nor took over holds nothing.  A device another
- * live verify table uses is left to it: that one loaded it and marked it
- * unclean already.  Called with verify_instances_lock held, @vc off the
+ * table), and a table that neither resumed nor took over holds nothing.
+ * A device another live verify table uses is left to it: that one loaded
+ * it and marked it unclean already.  Called with verify_instances_lock held, @vc off the
  * list.
  */
 static void verify_abandon_replaced(struct verify_c *vc)
@@ -948,18 +948,15 @@ static void verify_dtr(struct dm_target *ti)
 {
 	struct verify_c *vc = ti->private;
 
+	mutex_lock(&verify_instances_lock);
 	/* Only a fully built context is on the list. */
 	if (!list_empty(&vc->instance)) {
-		mutex_lock(&verify_instances_lock);
 		list_del(&vc->instance);
 		verify_abandon_replaced(vc);
-		mutex_unlock(&verify_instances_lock);
 	}
-	if (!list_empty(&vc->claim)) {
-		mutex_lock(&verify_instances_lock);
+	if (!list_empty(&vc->claim))
 		list_del(&vc->claim);
-		mutex_unlock(&verify_instances_lock);
-	}
+	mutex_unlock(&verify_instances_lock);
 	flush_work(&vc->crash_work);
 	dm_verify_scrub_destroy(vc);
 	if (vc->issue_wq)
