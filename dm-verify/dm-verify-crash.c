@@ -4,8 +4,9 @@
  *
  * With the write_cache feature, every write (discards and write zeroes
  * too) first saves the content it overwrites, read from the reference, or
- * from the data device where there is none or where it is unsynced.  The saved copy is an undo
- * record; once the write completes it sits on verify_wcache.undo in
+ * from the data device where there is none or where it is unsynced.  The
+ * saved copy is an undo record; once the write completes it sits on
+ * verify_wcache.undo in
  * completion order until a flush issued after that completion completes
  * (then the write is durable and the record freed) or the cache is over
  * its size (then the oldest records go: written back, which a real cache
@@ -195,22 +196,14 @@ static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
 {
 	sector_t pos = u->sector, end = u->sector + u->nr_sectors;
 	struct verify_extent e;
-	unsigned long flags;
-	bool found;
 
 	if (!vc->ref_dev) {
 		verify_undo_read_range(vc, u, pos, end, true);
 		return;
 	}
 	while (pos < end) {
-		found = false;
-		if (READ_ONCE(vc->unsynced.nr)) {
-			spin_lock_irqsave(&vc->lock, flags);
-			found = dm_verify_extents_first(&vc->unsynced, pos, end,
-							&e);
-			spin_unlock_irqrestore(&vc->lock, flags);
-		}
-		if (!found) {
+		if (!verify_extents_first_locked(vc, &vc->unsynced, pos, end,
+						 &e)) {
 			verify_undo_read_range(vc, u, pos, end, false);
 			return;
 		}

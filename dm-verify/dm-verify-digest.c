@@ -399,17 +399,11 @@ void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 	sector_t bs = dg->block_sectors, pos = sector, end = sector + nr_sectors;
 	sector_t next, s;
 	struct verify_extent e;
-	unsigned long flags;
 	bool found;
 
 	while (pos < end) {
-		found = false;
-		if (READ_ONCE(vc->unverified.nr)) {
-			spin_lock_irqsave(&vc->lock, flags);
-			found = dm_verify_extents_first(&vc->unverified, pos,
-							end, &e);
-			spin_unlock_irqrestore(&vc->lock, flags);
-		}
+		found = verify_extents_first_locked(vc, &vc->unverified, pos,
+						    end, &e);
 		/* The blocks before the range; those it touches stay unknown. */
 		next = found ? round_down(e.start, bs) : end;
 		for (s = pos; s + bs <= next; s += bs) {

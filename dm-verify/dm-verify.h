@@ -300,6 +300,26 @@ void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
 void dm_verify_stats_restore(struct verify_c *vc, const u64 *val, unsigned int nr);
 
 /* Safe in any context, as the per-CPU ops are. */
+/*
+ * The first range of @set (one of @vc's, under vc->lock) inside [@start,
+ * @end), as dm_verify_extents_first(); no lock round when it is empty.
+ */
+static inline bool verify_extents_first_locked(struct verify_c *vc,
+					       struct verify_extents *set,
+					       sector_t start, sector_t end,
+					       struct verify_extent *e)
+{
+	unsigned long flags;
+	bool found;
+
+	if (!READ_ONCE(set->nr))
+		return false;
+	spin_lock_irqsave(&vc->lock, flags);
+	found = dm_verify_extents_first(set, start, end, e);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return found;
+}
+
 static inline void verify_stat_add(struct verify_c *vc, enum verify_stat i,
 				   u64 n)
 {
