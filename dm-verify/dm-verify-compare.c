@@ -181,12 +181,15 @@ void dm_verify_log_status_mismatch(struct verify_io *io)
 		    blk_status_to_errno(io->ref_status));
 }
 
-/* Which parts of the bio's range are not comparable; needs no lock held. */
-void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
+/*
+ * Which parts of [@start, @end) are not comparable, relative to @start;
+ * needs no lock held.  At most VERIFY_DIFF_SKIPS ranges: when there are
+ * more, the last one runs to @end.
+ */
+void dm_verify_diff_prepare_range(struct verify_c *vc, sector_t start,
+				  sector_t end, struct verify_diff *d)
 {
 	struct verify_extent undefined[VERIFY_DIFF_SKIPS], unsynced[VERIFY_DIFF_SKIPS];
-	sector_t start = io->sector, end = io->sector + io->nr_sectors;
-	struct verify_c *vc = io->vc;
 	unsigned int i, nu, ns = 0;
 	unsigned long flags;
 
@@ -209,9 +212,16 @@ void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 	d->nr_skip = dm_verify_extents_union(d->skip, VERIFY_DIFF_SKIPS,
 					     undefined, nu, unsynced, ns);
 	for (i = 0; i < d->nr_skip; i++) {
-		d->skip[i].start -= io->sector;
-		d->skip[i].end -= io->sector;
+		d->skip[i].start -= start;
+		d->skip[i].end -= start;
 	}
+}
+
+/* Which parts of the bio's range are not comparable; needs no lock held. */
+void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
+{
+	dm_verify_diff_prepare_range(io->vc, io->sector,
+				     io->sector + io->nr_sectors, d);
 }
 
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d)

@@ -186,11 +186,32 @@ static void verify_undo_read_range(struct verify_c *vc, struct verify_undo *u,
 }
 
 /*
+ * The first range in [@start, @end) that is unsynced or undefined, in *@e;
+ * false if there is none.
+ */
+static bool verify_undo_stale_ref(struct verify_c *vc, sector_t start,
+				  sector_t end, struct verify_extent *e)
+{
+	struct verify_extent u;
+	bool found = verify_extents_first_locked(vc, &vc->unsynced, start,
+						 end, e);
+
+	if (verify_extents_first_locked(vc, &vc->unverified, start,
+					found ? e->end : end, &u) &&
+	    (!found || u.start < e->start)) {
+		*e = u;
+		found = true;
+	}
+	return found;
+}
+
+/*
  * Read what @u's write overwrites: from the reference, the trusted copy,
- * but from the data device where there is none or where the range is
- * unsynced, as the reference is stale there until a sync copies it.  The
- * write is tracked, so no sync chunk or write changes which parts are
- * unsynced meanwhile.
+ * but from the data device where there is none, where the range is
+ * unsynced, as the reference is stale there until a sync copies it, and
+ * where it is undefined, as a write that failed on the reference only
+ * (the caller saw it succeed) left it so.  The write is tracked, so no
+ * sync chunk or write changes these sets inside it meanwhile.
  */
 static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
 {
@@ -202,8 +223,7 @@ static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
 		return;
 	}
 	while (pos < end) {
-		if (!verify_extents_first_locked(vc, &vc->unsynced, pos, end,
-						 &e)) {
+		if (!verify_undo_stale_ref(vc, pos, end, &e)) {
 			verify_undo_read_range(vc, u, pos, end, false);
 			return;
 		}
@@ -303,14 +323,35 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
+/*
+ * A write that keeps no record counts as written back: so must the older
+ * records under it, or a crash would restore their old content over it.
+ */
+static void verify_wcache_forget_under(struct verify_wcache *wc,
+				       sector_t start, sector_t end)
+{
+	struct verify_undo *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, &wc->undo, list) {
+		if (u->sector >= end || u->sector + u->nr_sectors <= start)
+			continue;
+		list_del(&u->list);
+		verify_undo_free(wc, u);
+		wc->written_back++;
+	}
+}
+
 /* A write completed; under the lock, so a flush issued now comes after it. */
 void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u = io->undo;
 
-	if (!u)
+	if (!u) {
+		verify_wcache_forget_under(wc, io->sector,
+					   io->sector + io->nr_sectors);
 		return;
+	}
 	io->undo = NULL;
 	u->epoch = wc->epoch;
 	if (io->bio->bi_opf & REQ_FUA)
@@ -341,7 +382,9 @@ void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch)
 /*
  * A reloaded table takes over @old's records, if it has a write cache over
  * the same data device, clipped to its length and size.  Otherwise they
- * are written back.  Under @old's lock; @vc serves no I/O yet.
+ * are written back.  Clipped, not dropped: an older record under a dropped
+ * one would restore its old content over a write the device kept.  Under
+ * @old's lock; @vc serves no I/O yet.
  */
 void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 {
@@ -352,11 +395,13 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 
 	list_for_each_entry_safe(u, tmp, &owc->undo, list) {
 		list_del(&u->list);
-		if (!keep || u->sector + u->nr_sectors > vc->ti->len) {
+		if (!keep || u->sector >= vc->ti->len) {
 			verify_undo_free(owc, u);
 			wc->written_back++;
 			continue;
 		}
+		if (u->sector + u->nr_sectors > vc->ti->len)
+			u->nr_sectors = vc->ti->len - u->sector;
 		bytes = (u64)u->nr_pages << PAGE_SHIFT;
 		owc->bytes -= bytes;
 		wc->bytes += bytes;
@@ -592,13 +637,27 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	return r;
 }
 
+/*
+ * Mark the device crashed, unless it is; the caller holds crash_lock.  New
+ * bios fail from here on, and those mapped before fail as they complete.
+ */
+bool dm_verify_crash_begin(struct verify_c *vc)
+{
+	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags))
+		return false;
+	WRITE_ONCE(vc->crash_epoch, vc->crash_epoch + 1);
+	return true;
+}
+
 void dm_verify_crash_work(struct work_struct *work)
 {
 	struct verify_c *vc = container_of(work, struct verify_c, crash_work);
 	struct verify_crash_result res;
 
+	mutex_lock(&vc->crash_lock);
 	dm_verify_crash_prepare(&vc->crash_opt);
 	dm_verify_crash(vc, &vc->crash_opt, &res);
+	mutex_unlock(&vc->crash_lock);
 }
 
 /*
@@ -610,6 +669,8 @@ void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io)
 {
 	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags))
 		return;
+	/* Not under crash_lock (map cannot sleep): the bit serialises. */
+	WRITE_ONCE(vc->crash_epoch, vc->crash_epoch + 1);
 	dm_verify_crash_opts_init(vc, &vc->crash_opt, io->fault.crash_mode,
 				  io->fault.crash_ppm);
 	queue_work(system_unbound_wq, &vc->crash_work);

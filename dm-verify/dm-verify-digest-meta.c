@@ -82,6 +82,7 @@ struct verify_digest_meta {
 	u64 *scratch;		/* one bitmap block, in CPU order */
 	bool loaded;		/* the working set is the device's, or newer */
 	bool open;		/* the superblock says unclean */
+	bool saved;		/* this table's working set saved cleanly */
 };
 
 static const char *verify_meta_name(struct verify_digest_meta *meta)
@@ -159,8 +160,8 @@ static void verify_meta_dirty_all(struct verify_digest *dg)
 /*
  * What the old table knew replaces what we loaded.  The same metadata
  * device, saved cleanly by the old table, already holds exactly that;
- * anything else (memory only, another device, a failed save) is written
- * again in full.
+ * anything else (memory only, another device, a failed save, a table
+ * that took state over and never saved it) is written again in full.
  */
 static void verify_meta_take_over(struct verify_digest *dg,
 				  struct verify_digest *old)
@@ -169,8 +170,8 @@ static void verify_meta_take_over(struct verify_digest *dg,
 
 	dm_verify_mem_take_over(dg, old);
 	meta->loaded = true;
-	if (o && o->dev->bdev == meta->dev->bdev && !o->open &&
-	    old->nr_blocks == dg->nr_blocks)
+	if (o && o->dev->bdev == meta->dev->bdev && o->saved &&
+	    !o->open && old->nr_blocks == dg->nr_blocks)
 		return;
 	verify_meta_dirty_all(dg);
 }
@@ -362,6 +363,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 		return r;
 	}
 	meta->open = false;
+	meta->saved = true;
 	/* The working set is in memory: no second copy in the buffer cache. */
 	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
 	DMDEBUG("%s: %llu metadata blocks saved", verify_meta_name(meta), nr);
@@ -602,6 +604,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 		return r;
 	}
 	meta->open = true;
+	meta->saved = false;
 start:
 	dm_verify_intent_start(dg);
 	return 0;

@@ -386,18 +386,17 @@ bool dm_verify_digest_aligned(struct verify_c *vc, sector_t start, sector_t end)
 }
 
 /*
- * A sync read [@sector, +@nr_sectors) of the data device into @buf, the
- * range tracked as a write so that no bio overlaps it: every block it
- * covers gets the digest of what it holds, but for the blocks a discard or
- * a failed write left undefined (verify_c.unverified), whose content may
- * differ at the next read: they stay unknown until written.
+ * Digest the blocks of [@pos, @end), at @buf + @base's offset in @buf,
+ * but for those a discard or a failed write left undefined
+ * (verify_c.unverified), whose content may differ at the next read: they
+ * stay unknown until written.
  */
-void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
-			   unsigned int nr_sectors, const void *buf)
+static void verify_digest_sync_range(struct verify_c *vc, sector_t base,
+				     sector_t pos, sector_t end,
+				     const void *buf)
 {
 	struct verify_digest *dg = vc->digest;
-	sector_t bs = dg->block_sectors, pos = sector, end = sector + nr_sectors;
-	sector_t next, s;
+	sector_t bs = dg->block_sectors, next, s;
 	struct verify_extent e;
 	bool found;
 
@@ -408,13 +407,35 @@ void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
 		next = found ? round_down(e.start, bs) : end;
 		for (s = pos; s + bs <= next; s += bs) {
 			dg->ops->set(dg, s >> (dg->block_shift - SECTOR_SHIFT),
-				     xxh64(buf + ((s - sector) << SECTOR_SHIFT),
+				     xxh64(buf + ((s - base) << SECTOR_SHIFT),
 					   bs << SECTOR_SHIFT, 0));
 			cond_resched();
 		}
 		if (!found)
 			break;
 		pos = round_up(e.end, bs);
+	}
+}
+
+/*
+ * A sync read [@sector, +@nr_sectors) of the data device into @buf, the
+ * range tracked as a write so that no bio overlaps it: the blocks still
+ * unsynced get the digest of what they hold.  Not the others: a write made
+ * their digests since the sync started, and the device may have lost it.
+ */
+void dm_verify_digest_sync(struct verify_c *vc, sector_t sector,
+			   unsigned int nr_sectors, const void *buf)
+{
+	sector_t bs = vc->digest->block_sectors, end = sector + nr_sectors;
+	sector_t pos = sector;
+	struct verify_extent e;
+
+	while (pos < end &&
+	       verify_extents_first_locked(vc, &vc->unsynced, pos, end, &e)) {
+		e.start = max(round_down(e.start, bs), pos);
+		e.end = min(round_up(e.end, bs), end);
+		verify_digest_sync_range(vc, sector, e.start, e.end, buf);
+		pos = e.end;
 	}
 }
 

@@ -84,6 +84,7 @@ struct verify_scrub {
 	enum verify_pass_kind kind;
 	bool repair;
 	bool stop;			/* READ_ONCE: end after the chunks in flight */
+	wait_queue_head_t stop_wait;	/* a throttled coordinator sleeps here */
 	/* Under verify_c.lock, for status. */
 	bool running;
 	sector_t pos;			/* next sector to check */
@@ -135,9 +136,12 @@ static void verify_scrub_ref_work(struct work_struct *work)
 	complete(&c->ref_done);
 }
 
-/* Is the sector at byte @at of the chunk compared, and different? */
+/*
+ * Is the sector at byte @at of the window at byte @base of the chunk
+ * compared, and different?
+ */
 static bool verify_scrub_bad(struct verify_scrub_chunk *c,
-			     const struct verify_diff *d, u64 at)
+			     const struct verify_diff *d, u64 base, u64 at)
 {
 	sector_t sector = at >> SECTOR_SHIFT;
 	unsigned int i;
@@ -145,34 +149,35 @@ static bool verify_scrub_bad(struct verify_scrub_chunk *c,
 	for (i = 0; i < d->nr_skip; i++)
 		if (sector >= d->skip[i].start && sector < d->skip[i].end)
 			return false;
-	return memcmp(c->data + at, c->ref + at, SECTOR_SIZE);
+	return memcmp(c->data + base + at, c->ref + base + at, SECTOR_SIZE);
 }
 
 /*
- * Rewrite the data leg's sectors from byte @from of the chunk on that
- * differ from the reference, in runs; adds them to @repaired.  Only what
- * the comparison looked at: the undefined ranges it skipped may differ.
+ * Rewrite the data leg's sectors of the window at byte @base of the chunk,
+ * from byte @at of it to @to, that differ from the reference, in runs;
+ * adds them to @repaired.  Only what the comparison looked at: the
+ * undefined ranges it skipped may differ.
  */
 static int verify_scrub_repair(struct verify_c *vc,
 			       struct verify_scrub_chunk *c,
-			       const struct verify_diff *d, u64 from,
-			       u64 *repaired)
+			       const struct verify_diff *d, u64 base, u64 at,
+			       u64 to, u64 *repaired)
 {
-	u64 at = from, to = (u64)c->io.nr_sectors << SECTOR_SHIFT, run;
+	u64 run;
 	int r;
 
 	while (at < to) {
-		if (!verify_scrub_bad(c, d, at)) {
+		if (!verify_scrub_bad(c, d, base, at)) {
 			at += SECTOR_SIZE;
 			continue;
 		}
 		for (run = at + SECTOR_SIZE;
-		     run < to && verify_scrub_bad(c, d, run);
+		     run < to && verify_scrub_bad(c, d, base, run);
 		     run += SECTOR_SIZE)
 			;
 		r = verify_scrub_io(c->s, vc->data_dev, vc->data_start +
-				    c->io.sector + (at >> SECTOR_SHIFT),
-				    REQ_OP_WRITE | REQ_FUA, c->ref + at,
+				    c->io.sector + ((base + at) >> SECTOR_SHIFT),
+				    REQ_OP_WRITE | REQ_FUA, c->ref + base + at,
 				    (run - at) >> SECTOR_SHIFT);
 		if (r)
 			return r;
@@ -182,12 +187,61 @@ static int verify_scrub_repair(struct verify_c *vc,
 	return 0;
 }
 
+/*
+ * Check (and repair) the chunk's sectors from *@at on, as far as one list
+ * of undefined ranges reaches: with more of them than it holds, up to the
+ * start of the last one, where *@at is left for the next window.  A list
+ * cut short would leave all after it unchecked, and scrub is the only
+ * check of data nobody reads.  Returns 1 when the pass must end (halt),
+ * or how a repair failed.
+ */
+static int verify_scrub_window(struct verify_c *vc, struct verify_scrub_chunk *c,
+			       sector_t *at)
+{
+	struct verify_io *io = &c->io;
+	sector_t from = *at, to = io->nr_sectors;
+	u64 base = (u64)from << SECTOR_SHIFT, repaired = 0;
+	struct verify_diff d;
+	int r;
+
+	dm_verify_diff_prepare_range(vc, io->sector + from, io->sector + to, &d);
+	if (d.nr_skip == VERIFY_DIFF_SKIPS)
+		to = from + d.skip[--d.nr_skip].start;
+	*at = to;
+	dm_verify_diff_chunk(&d, c->data + base, c->ref + base, 0,
+			     (u64)(to - from) << SECTOR_SHIFT);
+	dm_verify_count_skipped(io, &d);
+	if (d.first == U64_MAX)
+		return 0;
+	dm_verify_record_mismatch(vc, io->sector + from, to - from, &d, true);
+	dm_verify_raise_event(vc);
+	if (READ_ONCE(vc->policy) == VERIFY_HALT) {
+		set_bit(VERIFY_HALTED, &vc->flags);
+		return 1;
+	}
+	if (!c->s->repair)
+		return 0;
+	r = verify_scrub_repair(vc, c, &d, base,
+				d.first & ~(u64)(SECTOR_SIZE - 1),
+				(u64)(to - from) << SECTOR_SHIFT, &repaired);
+	verify_stat_add(vc, VERIFY_STAT_REPAIRED_SECTORS, repaired);
+	if (r)
+		DMERR_LIMIT("%s: scrub: repair at sector %llu failed (%d)",
+			    dm_table_device_name(vc->ti->table),
+			    (unsigned long long)(io->sector + from), r);
+	else
+		DMWARN_LIMIT("%s: scrub: repaired %llu sectors of %llu+%llu from the reference",
+			     dm_table_device_name(vc->ti->table), repaired,
+			     (unsigned long long)(io->sector + from),
+			     (unsigned long long)(to - from));
+	return r;
+}
+
 /* Check (and repair) one tracked chunk.  Sleeps. */
 static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub_chunk *c)
 {
 	struct verify_io *io = &c->io;
-	u64 bytes = (u64)io->nr_sectors << SECTOR_SHIFT, repaired = 0;
-	struct verify_diff d;
+	sector_t at = 0;
 	int r;
 
 	if (vc->digest)
@@ -211,32 +265,12 @@ static int verify_scrub_chunk(struct verify_c *vc, struct verify_scrub_chunk *c)
 			    (unsigned long long)io->sector, io->nr_sectors, r);
 		return r;
 	}
-
-	dm_verify_diff_prepare(io, &d);
-	dm_verify_diff_chunk(&d, c->data, c->ref, 0, bytes);
-	dm_verify_count_skipped(io, &d);
-	if (d.first == U64_MAX)
-		return 0;
-	dm_verify_record_mismatch(vc, io->sector, io->nr_sectors, &d, true);
-	dm_verify_raise_event(vc);
-	if (READ_ONCE(vc->policy) == VERIFY_HALT) {
-		set_bit(VERIFY_HALTED, &vc->flags);
-		return 0;
+	while (at < io->nr_sectors) {
+		r = verify_scrub_window(vc, c, &at);
+		if (r)
+			return r < 0 ? r : 0;
 	}
-	if (!c->s->repair)
-		return 0;
-	r = verify_scrub_repair(vc, c, &d, d.first & ~(u64)(SECTOR_SIZE - 1),
-				&repaired);
-	verify_stat_add(vc, VERIFY_STAT_REPAIRED_SECTORS, repaired);
-	if (r)
-		DMERR_LIMIT("%s: scrub: repair at sector %llu failed (%d)",
-			    dm_table_device_name(vc->ti->table),
-			    (unsigned long long)io->sector, r);
-	else
-		DMWARN_LIMIT("%s: scrub: repaired %llu sectors of %llu+%u from the reference",
-			     dm_table_device_name(vc->ti->table), repaired,
-			     (unsigned long long)io->sector, io->nr_sectors);
-	return r;
+	return 0;
 }
 
 static bool verify_scrub_must_stop(struct verify_c *vc, struct verify_scrub *s)
@@ -284,14 +318,13 @@ static bool verify_scrub_start(struct verify_c *vc, struct verify_scrub *s,
 }
 
 /*
- * Jiffies to wait before the chunk at @done_bytes from the pass's start
- * may start, so that the pass runs at about scrub_rate MiB/s since @t0;
- * 0 when it may start now.
+ * Jiffies to wait before the chunk at @done_bytes from where @rate was set
+ * may start, so that the pass runs at about @rate MiB/s since @t0; 0 when
+ * it may start now.
  */
-static unsigned long verify_scrub_throttle(struct verify_c *vc, u64 done_bytes,
+static unsigned long verify_scrub_throttle(u32 rate, u64 done_bytes,
 					   unsigned long t0)
 {
-	u32 rate = READ_ONCE(vc->scrub_rate);
 	unsigned long due, now = jiffies;
 
 	if (!rate)
@@ -345,7 +378,8 @@ static void verify_scrub_work(struct work_struct *work)
 	struct verify_c *vc = s->vc;
 	struct verify_scrub_ring ring = { .pos = s->pos };
 	unsigned long flags, t0 = jiffies, wait;
-	sector_t next = s->pos, end = s->end, start = s->pos;
+	sector_t next = s->pos, end = s->end, start = s->pos, base = s->pos;
+	u32 rate = READ_ONCE(vc->scrub_rate);
 	struct verify_scrub_chunk *c;
 	unsigned int depth;
 	bool more, stopped = false;
@@ -362,7 +396,13 @@ static void verify_scrub_work(struct work_struct *work)
 		depth = clamp_t(unsigned int, READ_ONCE(pass_depth), 1,
 				VERIFY_PASS_DEPTH);
 		if (more && ring.nr < depth) {
-			wait = verify_scrub_throttle(vc, (u64)(next - start) <<
+			/* A new rate counts from now, not from the start. */
+			if (READ_ONCE(vc->scrub_rate) != rate) {
+				rate = READ_ONCE(vc->scrub_rate);
+				t0 = jiffies;
+				base = next;
+			}
+			wait = verify_scrub_throttle(rate, (u64)(next - base) <<
 						     SECTOR_SHIFT, t0);
 			if (!wait) {
 				c = &s->chunk[(ring.head + ring.nr) %
@@ -382,7 +422,13 @@ static void verify_scrub_work(struct work_struct *work)
 				continue;
 			}
 			if (!ring.nr) {
-				schedule_timeout_interruptible(wait);
+				/*
+				 * A stop wakes it; a halt, a crash or a new
+				 * rate is seen within a second.
+				 */
+				wait_event_interruptible_timeout(s->stop_wait,
+								 READ_ONCE(s->stop),
+								 min_t(unsigned long, wait, HZ));
 				continue;
 			}
 		}
@@ -419,6 +465,7 @@ void dm_verify_scrub_stop(struct verify_c *vc)
 	if (!s)
 		return;
 	WRITE_ONCE(s->stop, true);
+	wake_up(&s->stop_wait);
 	flush_work(&s->work);
 }
 
@@ -506,6 +553,7 @@ int dm_verify_pass_alloc(struct verify_c *vc)
 	if (!s->wq)
 		failed = true;
 	INIT_WORK(&s->work, verify_scrub_work);
+	init_waitqueue_head(&s->stop_wait);
 	for (i = 0; i < VERIFY_PASS_DEPTH; i++) {
 		c = &s->chunk[i];
 		c->s = s;

@@ -333,12 +333,15 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 	r = dm_verify_crash_prepare(&opt);
 	if (r)
 		return r;
-	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags)) {
+	mutex_lock(&vc->crash_lock);
+	if (!dm_verify_crash_begin(vc)) {
+		mutex_unlock(&vc->crash_lock);
 		dm_verify_extents_destroy(&opt.settled);
 		DMERR("%s: crash: already crashed, send power_on first", name);
 		return -EINVAL;
 	}
 	r = dm_verify_crash(vc, &opt, &res);
+	mutex_unlock(&vc->crash_lock);
 	if (r)
 		return r;
 	DMEMIT("%llu %llu %llu %llu\n", res.volatile_writes, res.lost, res.torn,
@@ -395,13 +398,16 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		return verify_crash_message(vc, argc - 1, argv + 1, result,
 					    maxlen);
 	if (argc == 1 && !strcasecmp(argv[0], "power_on")) {
-		/* A crash rule's undo may still run. */
+		/* A crash rule's undo, or a crash message's, may still run. */
 		flush_work(&vc->crash_work);
+		mutex_lock(&vc->crash_lock);
 		if (!test_and_clear_bit(VERIFY_CRASHED, &vc->flags)) {
+			mutex_unlock(&vc->crash_lock);
 			DMERR("%s: power_on: not crashed",
 			      dm_table_device_name(ti->table));
 			return -EINVAL;
 		}
+		mutex_unlock(&vc->crash_lock);
 		return 0;
 	}
 	if (argc >= 1 && !strcasecmp(argv[0], "scrub"))

@@ -11,7 +11,9 @@
  * a write, so no bio overlaps it while it reads the data leg and writes the
  * reference; then the chunk leaves the unsynced set.  A write that completes
  * on both legs makes its range comparable at once, as the legs now agree
- * there.  A pass that stops or fails leaves the rest unsynced: never a
+ * there; the pass copies only what is still unsynced, or a write the data
+ * device lost after it completed would be copied over on the reference,
+ * and never found.  A pass that stops or fails leaves the rest unsynced: never a
  * false mismatch, and a later sync completes it.  Regions undefined for
  * other reasons (failed writes, discards) stay undefined: their content may
  * differ at each read, whatever a copy found.
@@ -22,6 +24,31 @@
  * sync does.
  */
 #include "dm-verify.h"
+
+/*
+ * Write the parts of the chunk in @buf that are still unsynced to the
+ * reference.  The chunk is tracked as a write: no write changes the set
+ * inside it meanwhile.
+ */
+static int verify_sync_copy(struct verify_c *vc, struct verify_io *io,
+			    struct dm_io_client *client, void *buf)
+{
+	sector_t pos = io->sector, end = io->sector + io->nr_sectors;
+	struct verify_extent e;
+	int r;
+
+	while (pos < end &&
+	       verify_extents_first_locked(vc, &vc->unsynced, pos, end, &e)) {
+		r = dm_verify_pass_io(client, vc->ref_dev, vc->ref_start + e.start,
+				      REQ_OP_WRITE | REQ_FUA,
+				      buf + ((e.start - io->sector) << SECTOR_SHIFT),
+				      e.end - e.start);
+		if (r)
+			return r;
+		pos = e.end;
+	}
+	return 0;
+}
 
 /* Copy one tracked chunk of the data leg to the reference.  Sleeps. */
 int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
@@ -44,11 +71,9 @@ int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
 			dm_verify_digest_sync(vc, io->sector, io->nr_sectors,
 					      buf);
 		dm_verify_digest_intent_end(vc, io);
-	} else if (!r)
-		r = dm_verify_pass_io(client, vc->ref_dev,
-				      vc->ref_start + io->sector,
-				      REQ_OP_WRITE | REQ_FUA, buf,
-				      io->nr_sectors);
+	} else if (!r) {
+		r = verify_sync_copy(vc, io, client, buf);
+	}
 	if (r) {
 		DMERR_LIMIT("%s: sync: copy of sector %llu+%u failed (%d)",
 			    dm_table_device_name(vc->ti->table),

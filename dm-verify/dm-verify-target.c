@@ -146,10 +146,21 @@ static void verify_endio_io(struct verify_io *io, blk_status_t status)
 	bio_endio(io->bio);
 }
 
+/*
+ * Was @io in flight at a power cut, even one over by now (power_on)?  Its
+ * caller sees EIO: not every bio a crash undoes is tracked (empty flushes,
+ * bios held by a delay rule).
+ */
+static bool verify_crashed_in_flight(struct verify_io *io)
+{
+	return test_bit(VERIFY_CRASHED, &io->vc->flags) ||
+	       READ_ONCE(io->vc->crash_epoch) != io->crash_epoch;
+}
+
 /* A delayed bio's time is up, or a suspend released it; off vc->delayed. */
 static void verify_delayed_complete(struct verify_io *io)
 {
-	if (test_bit(VERIFY_CRASHED, &io->vc->flags))
+	if (verify_crashed_in_flight(io))
 		io->status = BLK_STS_IOERR;
 	verify_endio_io(io, io->status);
 }
@@ -238,7 +249,7 @@ static void verify_finish(struct verify_io *io, blk_status_t status)
 		dm_verify_untrack(vc, io);
 	status = verify_apply_fault(io, status);
 	/* In flight at a power cut: whatever the legs did, the caller sees EIO. */
-	if (unlikely(test_bit(VERIFY_CRASHED, &vc->flags)))
+	if (unlikely(verify_crashed_in_flight(io)))
 		status = BLK_STS_IOERR;
 	if (io->fault.action == VERIFY_ACT_DELAY) {
 		io->status = status;
@@ -576,6 +587,12 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 	struct verify_per_bio *pb = dm_per_bio_data(bio, sizeof(*pb));
 	struct verify_io *io = &pb->io;
 
+	/*
+	 * The epoch before the test, as a crash sets the bit, then moves the
+	 * epoch on: a bio that saw the new epoch sees the bit too.
+	 */
+	io->crash_epoch = READ_ONCE(vc->crash_epoch);
+	smp_rmb(); /* pairs with test_and_set_bit() in dm_verify_crash_begin() */
 	if (unlikely(test_bit(VERIFY_HALTED, &vc->flags) ||
 		     test_bit(VERIFY_CRASHED, &vc->flags)))
 		return DM_MAPIO_KILL;
@@ -1177,6 +1194,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dm_verify_wcache_init(vc);
 	INIT_WORK(&vc->event_work, verify_event_work);
 	INIT_WORK(&vc->crash_work, dm_verify_crash_work);
+	mutex_init(&vc->crash_lock);
 	spin_lock_init(&vc->wc_batch_lock);
 	INIT_LIST_HEAD(&vc->wc_batch);
 	INIT_WORK(&vc->wc_batch_work, verify_wc_batch_work);

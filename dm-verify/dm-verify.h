@@ -182,6 +182,13 @@ struct verify_c {
 	struct verify_wcache wc;
 	struct verify_crash_opts crash_opt;	/* of a crash rule */
 	struct work_struct crash_work;
+	/*
+	 * One power cut at a time, and power_on only once it is over: the
+	 * undo writes both legs, which a bio let in meanwhile would race.
+	 */
+	struct mutex crash_lock;
+	/* Power cuts so far: a bio mapped before the last one fails. */
+	unsigned long crash_epoch;
 	struct verify_mismatch log[VERIFY_LOG_SIZE];
 	u64 log_seq;
 
@@ -248,6 +255,7 @@ struct verify_io {
 	unsigned int op;		/* VERIFY_OP_* */
 	u64 flush_gen;			/* a flush: what it makes durable */
 	u64 wc_epoch;			/* the same, in the write cache */
+	unsigned long crash_epoch;	/* verify_c.crash_epoch when mapped */
 	struct verify_undo *undo;	/* what a write overwrote */
 	struct verify_rmw *rmw;		/* digest mode: blocks written in part */
 	bool tracked;
@@ -341,6 +349,8 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 void dm_verify_log_status_mismatch(struct verify_io *io);
 void dm_verify_raise_event(struct verify_c *vc);
 void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d);
+void dm_verify_diff_prepare_range(struct verify_c *vc, sector_t start,
+				  sector_t end, struct verify_diff *d);
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
 void dm_verify_record_mismatch(struct verify_c *vc, sector_t start,
 			       unsigned int nr, struct verify_diff *d, bool scrub);
@@ -463,6 +473,7 @@ void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *op
 int dm_verify_crash_prepare(struct verify_crash_opts *opt);
 int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		    struct verify_crash_result *res);
+bool dm_verify_crash_begin(struct verify_c *vc);
 void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);
 void dm_verify_crash_work(struct work_struct *work);
 

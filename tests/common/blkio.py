@@ -11,6 +11,9 @@ bio order deterministic.  Ops (sectors are 512-byte units):
   d:SECTOR:COUNT[:BYTE]  write with RWF_DSYNC (a FUA write, or write + flush)
   f                      fsync (an empty flush)
 Each I/O prints "<op> <sector> <result> <ms>", result "ok" or an errno name.
+Exit status 1 when any I/O did not return "ok", after all of them ran: a
+caller that expects errors parses the lines (in a pipe, whose status is its
+last command's), and `_blkio ... || rc=1` catches an I/O that failed.
 """
 import errno
 import mmap
@@ -41,12 +44,14 @@ def run(fd, kind, sector, count, fill, seq):
     ms = (time.monotonic() - start) * 1000
     print(f"{kind} {sector} {res} {ms:.1f}", flush=True)
     buf.close()
+    return res == "ok"
 
 
 def main():
     dev = sys.argv[1]
     fd = os.open(dev, os.O_RDWR | os.O_DIRECT)
     seq = 0
+    ok = True
     for op in sys.argv[2:]:
         parts = op.split(":")
         if parts[0] == "f":
@@ -55,13 +60,14 @@ def main():
         if kind in "RW":
             for _ in range(int(parts[3])):
                 seq += 1
-                run(fd, kind.lower(), sector, count, None, seq)
+                ok &= run(fd, kind.lower(), sector, count, None, seq)
             continue
         fill = int(parts[3], 0) if len(parts) > 3 else None
         seq += 1
-        run(fd, kind, sector, count, fill, seq)
+        ok &= run(fd, kind, sector, count, fill, seq)
     os.close(fd)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
