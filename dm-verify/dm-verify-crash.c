@@ -248,7 +248,8 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
 	struct verify_undo *u;
 
-	if (size > vc->wc.budget)
+	/* A FUA write is durable when it completes: nothing to undo. */
+	if (size > vc->wc.budget || (io->bio->bi_opf & REQ_FUA))
 		return NULL;
 	/* A large discard's page array may be more than kmalloc gives. */
 	u = kmalloc(struct_size(u, pages, n), GFP_NOIO | __GFP_NOWARN);
@@ -347,6 +348,12 @@ void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u = io->undo;
 
+	/*
+	 * A FUA write is durable and keeps no record (verify_undo_read()):
+	 * the older writes under it can no longer show through.  A record
+	 * kept for it would stay until a flush, which a FUA-only workload
+	 * never sends.
+	 */
 	if (!u) {
 		verify_wcache_forget_under(wc, io->sector,
 					   io->sector + io->nr_sectors);
@@ -354,8 +361,6 @@ void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 	}
 	io->undo = NULL;
 	u->epoch = wc->epoch;
-	if (io->bio->bi_opf & REQ_FUA)
-		verify_undo_drop_pages(wc, u);
 	list_add_tail(&u->list, &wc->undo);
 }
 
@@ -597,6 +602,7 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
+	bool unflushed = false;
 	unsigned long flags;
 	LIST_HEAD(undo);
 	int r;
@@ -610,12 +616,19 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	r = verify_crash_undo(vc, &undo, opt, res);
 	if (opt->prepared)
 		dm_verify_extents_destroy(&opt->settled);
+	/*
+	 * The kept writes and the undo's own may sit in the data device's
+	 * real cache: flushed, the post-crash content is durable there too.
+	 * If not, a data_crashed later must still find them volatile.
+	 */
+	if (vc->ref_dev && blkdev_issue_flush(verify_data_bdev(vc)))
+		unflushed = true;
 
 	spin_lock_irqsave(&vc->lock, flags);
 	list_for_each_entry_safe(u, tmp, &undo, list)
 		verify_undo_free(wc, u);
 	/* Both legs now hold the post-crash content: nothing is volatile. */
-	if (vc->ref_dev)
+	if (vc->ref_dev && !unflushed)
 		dm_verify_volatile_lose(vc, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
 

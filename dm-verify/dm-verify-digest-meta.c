@@ -49,6 +49,8 @@
 #define VERIFY_META_VERSION		2
 #define VERIFY_META_VERSION_NO_INTENT	1
 #define VERIFY_META_CLEAN		BIT(0)
+/* @data_start is set: older version 2 devices leave it zero, unchecked. */
+#define VERIFY_META_HAS_START		BIT(1)
 /* Digest blocks read ahead at a time when loading. */
 #define VERIFY_META_PREFETCH		256
 
@@ -66,6 +68,8 @@ struct verify_meta_sb {
 	/* Version 2 */
 	__le64 intent_start;	/* the write-intent bitmap's block */
 	__le32 region_shift;	/* log2 of the digest blocks per region */
+	/* With VERIFY_META_HAS_START */
+	__le64 data_start;	/* the data device's offset */
 } __packed;
 
 struct verify_digest_meta {
@@ -88,6 +92,14 @@ struct verify_digest_meta {
 static const char *verify_meta_name(struct verify_digest_meta *meta)
 {
 	return dm_table_device_name(meta->ti->table);
+}
+
+/* The digests are of the data device's sectors from there on. */
+static sector_t verify_meta_data_start(struct verify_digest_meta *meta)
+{
+	struct verify_c *vc = meta->ti->private;
+
+	return vc->data_start;
 }
 
 /* A write to the metadata device failed: metadata_errors in the status. */
@@ -212,7 +224,9 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 		return PTR_ERR(p);
 	memset(p, 0, VERIFY_META_BLOCK);
 	sb = p;
-	sb->flags = cpu_to_le32(clean ? VERIFY_META_CLEAN : 0);
+	sb->flags = cpu_to_le32((clean ? VERIFY_META_CLEAN : 0) |
+				VERIFY_META_HAS_START);
+	sb->data_start = cpu_to_le64(verify_meta_data_start(meta));
 	sb->magic = cpu_to_le64(VERIFY_META_MAGIC);
 	sb->version = cpu_to_le32(meta->v1 ? VERIFY_META_VERSION_NO_INTENT :
 				  VERIFY_META_VERSION);
@@ -437,6 +451,12 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 		      name, le64_to_cpu(sb->data_sectors),
 		      (unsigned long long)meta->ti->len);
 		*err = "Metadata records another data size";
+	} else if ((le32_to_cpu(sb->flags) & VERIFY_META_HAS_START) &&
+		   le64_to_cpu(sb->data_start) != verify_meta_data_start(meta)) {
+		DMERR("%s: metadata records data offset %llu, the table has %llu",
+		      name, le64_to_cpu(sb->data_start),
+		      (unsigned long long)verify_meta_data_start(meta));
+		*err = "Metadata records another data offset";
 	} else if (!verify_meta_layout_ok(dg, sb)) {
 		*err = "Metadata layout is inconsistent";
 	} else {

@@ -27,7 +27,9 @@ static bool verify_gen_init(struct verify_gen *g, u64 id, unsigned long max,
 			    gfp_t gfp)
 {
 	g->id = id;
-	g->set = (struct verify_extents){ .root = RB_ROOT, .max = max };
+	g->set = (struct verify_extents){
+		.root = RB_ROOT, .max = max, .gfp = GFP_NOWAIT | __GFP_NOWARN,
+	};
 	g->set.spare = kmalloc(sizeof(*g->set.spare), gfp);
 	return g->set.spare;
 }
@@ -82,11 +84,19 @@ void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t en
 				bool fua)
 {
 	struct verify_volatile *v = &vc->vol;
-	struct verify_gen *g, *newest = verify_gen_newest(v);
+	struct verify_gen *g, *tmp, *newest = verify_gen_newest(v);
 
-	list_for_each_entry(g, &v->gens, list)
-		if (g != newest || fua)
-			dm_verify_extents_remove(&g->set, start, end);
+	list_for_each_entry_safe(g, tmp, &v->gens, list) {
+		if (g == newest && !fua)
+			continue;
+		dm_verify_extents_remove(&g->set, start, end);
+		/*
+		 * Emptied, a closed one waits for nothing: with flushes that
+		 * fail or are dropped, none would ever free it.
+		 */
+		if (g != newest && !g->set.nr)
+			verify_gen_free(v, g);
+	}
 	if (!fua)
 		dm_verify_extents_add(&newest->set, start, end);
 }
