@@ -597,6 +597,13 @@ static int verify_meta_resume(struct verify_digest *dg)
 			DMERR("%s: cannot load digests from %s (%d)%s%s",
 			      verify_meta_name(meta), meta->dev->name, r,
 			      err ? ": " : "", err ?: "");
+			/*
+			 * Half loaded, it must not outlive the failure: a
+			 * resume onto the device zeroed meanwhile would trust
+			 * known bits whose digests never came.
+			 */
+			bitmap_zero(dg->store->known, dg->nr_blocks);
+			atomic64_set(&dg->store->nr_known, 0);
 			return r;
 		}
 		meta->loaded = true;

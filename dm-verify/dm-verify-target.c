@@ -759,12 +759,20 @@ static bool verify_take_over(struct verify_c *vc)
 	sector_t lost = 0;
 	unsigned long flags;
 	bool taken = false;
+	int meta_err;
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
 		if (old == vc || !verify_has_state(old) ||
 		    !verify_same_mapping(vc, old) || !dm_suspended(old->ti))
 			continue;
+		/*
+		 * A metadata device of @old's that we do not use is marked
+		 * stale, with @old's ranges: before they move to us, or it
+		 * would keep none, and a table created on it later would
+		 * compare what was undefined.
+		 */
+		meta_err = dm_verify_state_meta_abandon(vc, old);
 		spin_lock_irqsave(&old->lock, flags);
 		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
 			lost = dm_verify_volatile_lose(old, true);
@@ -811,8 +819,7 @@ static bool verify_take_over(struct verify_c *vc)
 		 * @old's destructor takes it before anything else, and
 		 * marked taken, so that it does not mark it again.
 		 */
-		if (dm_verify_digest_abandon(vc, old) ||
-		    dm_verify_state_meta_abandon(vc, old))
+		if (dm_verify_digest_abandon(vc, old) || meta_err)
 			verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		set_bit(VERIFY_TAKEN_OVER, &old->flags);
 		vc->holds_state = true;
