@@ -183,8 +183,9 @@ void dm_verify_log_status_mismatch(struct verify_io *io)
 
 /*
  * Which parts of [@start, @end) are not comparable, relative to @start;
- * needs no lock held.  At most VERIFY_DIFF_SKIPS ranges: when there are
- * more, the last one runs to @end.
+ * needs no lock held.  At most VERIFY_DIFF_SKIPS ranges: when there may
+ * be more, d->cut says from where the list is no longer exact (a query's
+ * last range, or the union's, runs to @end).
  */
 void dm_verify_diff_prepare_range(struct verify_c *vc, sector_t start,
 				  sector_t end, struct verify_diff *d)
@@ -215,6 +216,12 @@ void dm_verify_diff_prepare_range(struct verify_c *vc, sector_t start,
 		d->skip[i].start -= start;
 		d->skip[i].end -= start;
 	}
+	if (nu == VERIFY_DIFF_SKIPS)
+		d->cut = undefined[nu - 1].start - start;
+	if (ns == VERIFY_DIFF_SKIPS)
+		d->cut = min_t(u64, d->cut, unsynced[ns - 1].start - start);
+	if (d->nr_skip == VERIFY_DIFF_SKIPS)
+		d->cut = min_t(u64, d->cut, d->skip[d->nr_skip - 1].start);
 }
 
 /* Which parts of the bio's range are not comparable; needs no lock held. */

@@ -10,8 +10,9 @@
  * completion order until a flush issued after that completion completes
  * (then the write is durable and the record freed) or the cache is over
  * its size (then the oldest records go: written back, which a real cache
- * may do at any time).  A FUA write is durable at once; its record keeps
- * only its range, which a crash needs (see verify_crash_undo()).
+ * may do at any time).  A FUA write is durable at once and keeps no
+ * record; like a write too large to keep, it writes back the older
+ * records it overlaps, so that no crash restores them over it.
  *
  * The copies are read in batches: writes that arrive while the worker is
  * busy wait on verify_c.wc_batch, and the worker reads all their copies at
@@ -324,6 +325,19 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
+/* Newest last, inside the bound of all records. */
+static void verify_wcache_add(struct verify_wcache *wc, struct verify_undo *u)
+{
+	if (list_empty(&wc->undo)) {
+		wc->lo = u->sector;
+		wc->hi = u->sector + u->nr_sectors;
+	} else {
+		wc->lo = min(wc->lo, u->sector);
+		wc->hi = max_t(sector_t, wc->hi, u->sector + u->nr_sectors);
+	}
+	list_add_tail(&u->list, &wc->undo);
+}
+
 /*
  * A write that keeps no record counts as written back: so must the older
  * records under it, or a crash would restore their old content over it.
@@ -333,6 +347,9 @@ static void verify_wcache_forget_under(struct verify_wcache *wc,
 {
 	struct verify_undo *u, *tmp;
 
+	/* A walk of the list with interrupts off: only where it may overlap. */
+	if (list_empty(&wc->undo) || start >= wc->hi || end <= wc->lo)
+		return;
 	list_for_each_entry_safe(u, tmp, &wc->undo, list) {
 		if (u->sector >= end || u->sector + u->nr_sectors <= start)
 			continue;
@@ -361,7 +378,7 @@ void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 	}
 	io->undo = NULL;
 	u->epoch = wc->epoch;
-	list_add_tail(&u->list, &wc->undo);
+	verify_wcache_add(wc, u);
 }
 
 /* Under the lock: the epoch a flush issued now makes durable. */
@@ -410,7 +427,7 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 		bytes = (u64)u->nr_pages << PAGE_SHIFT;
 		owc->bytes -= bytes;
 		wc->bytes += bytes;
-		list_add_tail(&u->list, &wc->undo);
+		verify_wcache_add(wc, u);
 	}
 	wc->epoch = owc->epoch;
 	wc->written_back += owc->written_back;
@@ -621,7 +638,7 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	 * real cache: flushed, the post-crash content is durable there too.
 	 * If not, a data_crashed later must still find them volatile.
 	 */
-	if (vc->ref_dev && blkdev_issue_flush(verify_data_bdev(vc)))
+	if (blkdev_issue_flush(verify_data_bdev(vc)))
 		unflushed = true;
 
 	spin_lock_irqsave(&vc->lock, flags);
@@ -662,6 +679,27 @@ bool dm_verify_crash_begin(struct verify_c *vc)
 	return true;
 }
 
+/*
+ * Serve bios again, once any crash's undo is over: a rule's may not even
+ * be queued yet.  Returns -EINVAL if the device is not crashed.  Sleeps.
+ */
+int dm_verify_crash_power_on(struct verify_c *vc)
+{
+	for (;;) {
+		flush_work(&vc->crash_work);
+		if (!test_bit(VERIFY_RULE_CRASH, &vc->flags))
+			break;
+		cond_resched();
+	}
+	mutex_lock(&vc->crash_lock);
+	if (!test_and_clear_bit(VERIFY_CRASHED, &vc->flags)) {
+		mutex_unlock(&vc->crash_lock);
+		return -EINVAL;
+	}
+	mutex_unlock(&vc->crash_lock);
+	return 0;
+}
+
 void dm_verify_crash_work(struct work_struct *work)
 {
 	struct verify_c *vc = container_of(work, struct verify_c, crash_work);
@@ -670,6 +708,7 @@ void dm_verify_crash_work(struct work_struct *work)
 	mutex_lock(&vc->crash_lock);
 	dm_verify_crash_prepare(&vc->crash_opt);
 	dm_verify_crash(vc, &vc->crash_opt, &res);
+	clear_bit(VERIFY_RULE_CRASH, &vc->flags);
 	mutex_unlock(&vc->crash_lock);
 }
 
@@ -680,9 +719,21 @@ void dm_verify_crash_work(struct work_struct *work)
  */
 void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io)
 {
-	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags))
+	/*
+	 * Pending before crashed, and until its undo is over: power_on
+	 * waits for it (dm_verify_crash_power_on()), even before the work
+	 * is queued.
+	 */
+	if (test_and_set_bit(VERIFY_RULE_CRASH, &vc->flags))
 		return;
-	/* Not under crash_lock (map cannot sleep): the bit serialises. */
+	if (test_and_set_bit(VERIFY_CRASHED, &vc->flags)) {
+		clear_bit(VERIFY_RULE_CRASH, &vc->flags);
+		return;
+	}
+	/*
+	 * Not under crash_lock (map cannot sleep): a crash message cannot
+	 * begin while the bit is set, nor power_on end it before the work.
+	 */
 	WRITE_ONCE(vc->crash_epoch, vc->crash_epoch + 1);
 	dm_verify_crash_opts_init(vc, &vc->crash_opt, io->fault.crash_mode,
 				  io->fault.crash_ppm);

@@ -52,6 +52,7 @@ void dm_verify_diff_init(struct verify_diff *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->first = U64_MAX;
+	d->cut = U64_MAX;
 }
 
 /* First byte at or after @pos outside the skipped ranges; @next: where the next skip begins. */

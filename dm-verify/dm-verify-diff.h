@@ -22,6 +22,8 @@ struct verify_diff {
 	/* Sector ranges relative to the payload start that are not compared. */
 	struct verify_extent skip[VERIFY_DIFF_SKIPS];
 	unsigned int nr_skip;
+	/* Sector from which @skip may miss ranges (too many), or U64_MAX. */
+	u64 cut;
 
 	u64 resume;		/* bytes before this need no further look */
 	u64 first;		/* byte of the first difference, or U64_MAX */

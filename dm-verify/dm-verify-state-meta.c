@@ -628,10 +628,10 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
  * @old saved cleanly at its suspend misses every discard and failed write
  * from now on, and a table created on that device later would compare
  * their ranges (false mismatches).  Save it unclean, which makes such a
- * table unsynced throughout; with @vc, @old's ranges went to @vc, so none
- * are saved.  From @vc's resume, or from @old's destructor once the new
- * table is live, as nothing else would write it; @old is suspended and
- * idle.  Returns 0, or the error of the save.
+ * table unsynced throughout, with the ranges @old has (called by @vc's
+ * take-over before they move to @vc).  From @vc's resume, or from @old's
+ * destructor once the new table is live, as nothing else would write it;
+ * @old is suspended and idle.  Returns 0, or the error of the save.
  */
 int dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
 {

@@ -398,16 +398,11 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 		return verify_crash_message(vc, argc - 1, argv + 1, result,
 					    maxlen);
 	if (argc == 1 && !strcasecmp(argv[0], "power_on")) {
-		/* A crash rule's undo, or a crash message's, may still run. */
-		flush_work(&vc->crash_work);
-		mutex_lock(&vc->crash_lock);
-		if (!test_and_clear_bit(VERIFY_CRASHED, &vc->flags)) {
-			mutex_unlock(&vc->crash_lock);
+		if (dm_verify_crash_power_on(vc)) {
 			DMERR("%s: power_on: not crashed",
 			      dm_table_device_name(ti->table));
 			return -EINVAL;
 		}
-		mutex_unlock(&vc->crash_lock);
 		return 0;
 	}
 	if (argc >= 1 && !strcasecmp(argv[0], "scrub"))

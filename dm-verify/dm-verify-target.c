@@ -153,8 +153,10 @@ static void verify_endio_io(struct verify_io *io, blk_status_t status)
  */
 static bool verify_crashed_in_flight(struct verify_io *io)
 {
-	return test_bit(VERIFY_CRASHED, &io->vc->flags) ||
-	       READ_ONCE(io->vc->crash_epoch) != io->crash_epoch;
+	if (test_bit(VERIFY_CRASHED, &io->vc->flags))
+		return true;
+	smp_rmb(); /* the epoch moves on before power_on clears the bit */
+	return READ_ONCE(io->vc->crash_epoch) != io->crash_epoch;
 }
 
 /* A delayed bio's time is up, or a suspend released it; off vc->delayed. */

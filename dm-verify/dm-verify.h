@@ -41,6 +41,7 @@ enum {
 	VERIFY_NO_DELAY,	/* suspending: delay rules complete at once */
 	VERIFY_DATA_CRASHED,	/* data_crashed was sent: what matches is durable */
 	VERIFY_CRASHED,		/* a simulated power cut: fail every bio */
+	VERIFY_RULE_CRASH,	/* a crash rule's undo is queued or runs */
 	VERIFY_TAKEN_OVER,	/* a reloaded table took our state over */
 	VERIFY_SUSPENDING,	/* presuspend ran: no pass may start */
 };
@@ -55,6 +56,8 @@ struct verify_wcache {
 	struct list_head undo;		/* completed writes, oldest first */
 	u64 epoch;			/* flushes issued */
 	u64 written_back;		/* records dropped as written back */
+	/* The records lie in [lo, hi), or nowhere once @undo emptied. */
+	sector_t lo, hi;
 };
 
 struct verify_crash_opts {
@@ -474,6 +477,7 @@ int dm_verify_crash_prepare(struct verify_crash_opts *opt);
 int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		    struct verify_crash_result *res);
 bool dm_verify_crash_begin(struct verify_c *vc);
+int dm_verify_crash_power_on(struct verify_c *vc);
 void dm_verify_crash_by_rule(struct verify_c *vc, struct verify_io *io);
 void dm_verify_crash_work(struct work_struct *work);
 
