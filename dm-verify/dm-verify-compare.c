@@ -231,6 +231,23 @@ void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d)
 				     io->sector + io->nr_sectors, d);
 }
 
+/*
+ * The sectors of a window of @len that @d's list covers exactly: all of
+ * them, or up to d->cut, where the list is trimmed.  A caller compares
+ * them, then prepares the next window from there: a list cut short would
+ * leave everything after its last entry unchecked.
+ */
+sector_t dm_verify_diff_trim(struct verify_diff *d, sector_t len)
+{
+	if (d->cut == U64_MAX || d->cut >= len)
+		return len;
+	while (d->nr_skip && d->skip[d->nr_skip - 1].start >= d->cut)
+		d->nr_skip--;
+	if (d->nr_skip && d->skip[d->nr_skip - 1].end > d->cut)
+		d->skip[d->nr_skip - 1].end = d->cut;
+	return d->cut;
+}
+
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d)
 {
 	unsigned int i;
@@ -251,16 +268,33 @@ static void verify_diff_restart(struct verify_diff *d)
 }
 
 /*
- * Compare the data leg's payload, in the caller's pages (the bio dm handed
- * us was never submitted, so its iterator still spans the whole range), with
- * the reference pages.  Never sleeps.
+ * Iterators over bytes [@from, @to) of @io's payload (the bio dm handed us
+ * was never submitted, so its iterator still spans the whole range) and of
+ * its reference pages.
  */
-static void verify_diff_payload(struct verify_io *io, struct verify_diff *d)
+static void verify_payload_iters(struct verify_io *io, u64 from, u64 to,
+				 struct bvec_iter *it, struct bvec_iter *rit)
+{
+	*it = io->bio->bi_iter;
+	*rit = (struct bvec_iter){ .bi_size = it->bi_size };
+	bio_advance_iter(io->bio, it, from);
+	bio_advance_iter(io->ref_bio, rit, from);
+	it->bi_size = to - from;
+	rit->bi_size = to - from;
+}
+
+/*
+ * Compare bytes [@from, @to) of the data leg's payload, in the caller's
+ * pages, with the reference pages.  Never sleeps.
+ */
+static void verify_diff_payload(struct verify_io *io, struct verify_diff *d,
+				u64 from, u64 to)
 {
 	struct bio *bio = io->bio, *ref = io->ref_bio;
-	struct bvec_iter it = bio->bi_iter;
-	struct bvec_iter rit = { .bi_size = it.bi_size };
-	u64 pos = 0;
+	struct bvec_iter it, rit;
+	u64 pos = from;
+
+	verify_payload_iters(io, from, to, &it, &rit);
 
 	while (it.bi_size) {
 		struct bio_vec a = bio_iter_iovec(bio, it);
@@ -289,16 +323,19 @@ static void verify_diff_payload(struct verify_io *io, struct verify_diff *d)
  * pressure.  Sleeps: only from the bio's own work item, never below another
  * bio's submission (current->bio_list would hold the re-read back).
  */
-static int verify_diff_reread(struct verify_io *io, struct verify_diff *d)
+static int verify_diff_reread(struct verify_io *io, struct verify_diff *d,
+			      u64 from, u64 to)
 {
 	struct verify_c *vc = io->vc;
 	struct bio *ref = io->ref_bio;
-	struct bvec_iter rit = { .bi_size = io->bio->bi_iter.bi_size };
+	struct bvec_iter it, rit;
 	struct bio_vec bvec;
 	struct page *page;
 	struct bio bio;
-	u64 pos = 0;
+	u64 pos = from;
 	int r = 0;
+
+	verify_payload_iters(io, from, to, &it, &rit);
 
 	mutex_lock(&vc->pages.reread_lock);
 	page = mempool_alloc(&vc->pages.reread, GFP_NOIO);
@@ -391,24 +428,19 @@ void dm_verify_record_mismatch(struct verify_c *vc, sector_t start,
  * where it is undefined neither leg is right: keep what the device returned.
  */
 static void verify_copy_reference(struct verify_io *io,
-				  const struct verify_diff *d)
+				  const struct verify_diff *d, u64 from, u64 to)
 {
 	struct bio *bio = io->bio, *ref = io->ref_bio;
-	u64 size = bio->bi_iter.bi_size, pos = 0, end;
+	u64 pos = from, end;
 	struct bvec_iter it, rit;
 	unsigned int i;
 
 	for (i = 0; i <= d->nr_skip; i++) {
-		end = size;
+		end = to;
 		if (i < d->nr_skip)
 			end = min(end, (u64)d->skip[i].start << SECTOR_SHIFT);
 		if (end > pos) {
-			it = bio->bi_iter;
-			rit = (struct bvec_iter){ .bi_size = it.bi_size };
-			bio_advance_iter(bio, &it, pos);
-			bio_advance_iter(ref, &rit, pos);
-			it.bi_size = end - pos;
-			rit.bi_size = end - pos;
+			verify_payload_iters(io, pos, end, &it, &rit);
 			bio_copy_data_iter(bio, &it, ref, &rit);
 		}
 		if (i < d->nr_skip)
@@ -417,55 +449,98 @@ static void verify_copy_reference(struct verify_io *io,
 }
 
 /*
+ * The caller's pages of sectors [@from, @to) differ: let a re-read of the
+ * device decide what @d holds.  Returns false when that failed: neither
+ * copy can be trusted, and the window counts as unverified.  Sleeps.
+ */
+static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
+				 sector_t from, sector_t to)
+{
+	struct verify_c *vc = io->vc;
+	const char *name = dm_table_device_name(vc->ti->table);
+	int r;
+
+	verify_diff_restart(d);
+	r = verify_diff_reread(io, d, (u64)from << SECTOR_SHIFT,
+			       (u64)to << SECTOR_SHIFT);
+	if (r) {
+		DMWARN_LIMIT("%s: re-read of sector %llu+%llu failed (%d): not verified",
+			     name, (unsigned long long)(io->sector + from),
+			     (unsigned long long)(to - from), r);
+		verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS, to - from);
+		return false;
+	}
+	if (d->first == U64_MAX)
+		DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
+			     name, (unsigned long long)io->sector, io->nr_sectors);
+	return true;
+}
+
+/*
  * Compare a read's legs.  Runs from the workqueue with @can_sleep, as a
  * 1 MiB compare is too long for completion context, unless the read is at
  * most inline_compare_max bytes.  Returns false, having changed nothing,
  * when the caller's pages differ and only a re-read (which sleeps) can tell
- * whether the device does: call again with @can_sleep.
+ * whether the device does, or when more ranges are skipped than one list
+ * holds (then it compares window by window): call again with @can_sleep.
  */
 bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
 {
 	struct verify_c *vc = io->vc;
-	struct verify_diff d;
-	int r;
+	struct verify_diff d, found;
+	sector_t from = 0, to;
+	unsigned int i;
 
 	*status = BLK_STS_OK;
+	dm_verify_diff_init(&found);
 	dm_verify_diff_prepare(io, &d);
-	verify_diff_payload(io, &d);
-	if (d.first != U64_MAX) {
-		if (!can_sleep)
-			return false;
-		verify_diff_restart(&d);
-		r = verify_diff_reread(io, &d);
-		if (r) {
-			/* Neither copy can be trusted: compare nothing. */
-			DMWARN_LIMIT("%s: re-read of sector %llu+%u failed (%d): not verified",
-				     dm_table_device_name(vc->ti->table),
-				     (unsigned long long)io->sector,
-				     io->nr_sectors, r);
-			verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
-					io->nr_sectors);
-			return true;
+	/* More skipped ranges than a list holds: window by window, rare. */
+	if (d.cut != U64_MAX && !can_sleep)
+		return false;
+	for (;;) {
+		to = from + dm_verify_diff_trim(&d, io->nr_sectors - from);
+		for (i = 0; i < d.nr_skip; i++) {
+			d.skip[i].start += from;
+			d.skip[i].end += from;
 		}
-		if (d.first == U64_MAX)
-			DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
-				     dm_table_device_name(vc->ti->table),
-				     (unsigned long long)io->sector,
-				     io->nr_sectors);
+		verify_diff_payload(io, &d, (u64)from << SECTOR_SHIFT,
+				    (u64)to << SECTOR_SHIFT);
+		if (d.first != U64_MAX) {
+			if (!can_sleep)
+				return false;
+			if (!verify_window_reread(io, &d, from, to))
+				goto next;
+		}
+		dm_verify_count_skipped(io, &d);
+		if (d.first != U64_MAX) {
+			if (found.first == U64_MAX) {
+				found.first = d.first;
+				found.nr_bytes = d.nr_bytes;
+				memcpy(found.data, d.data, sizeof(found.data));
+				memcpy(found.ref, d.ref, sizeof(found.ref));
+			}
+			found.bad_sectors += d.bad_sectors;
+			if (READ_ONCE(vc->policy) == VERIFY_REFERENCE)
+				verify_copy_reference(io, &d,
+						      (u64)from << SECTOR_SHIFT,
+						      (u64)to << SECTOR_SHIFT);
+		}
+next:
+		from = to;
+		if (from >= io->nr_sectors)
+			break;
+		dm_verify_diff_prepare_range(vc, io->sector + from,
+					     io->sector + io->nr_sectors, &d);
 	}
-	dm_verify_count_skipped(io, &d);
-	if (d.first == U64_MAX)
+	if (found.first == U64_MAX)
 		return true;
 
-	dm_verify_record_mismatch(vc, io->sector, io->nr_sectors, &d, false);
+	dm_verify_record_mismatch(vc, io->sector, io->nr_sectors, &found, false);
 	dm_verify_raise_event(vc);
 
 	switch (READ_ONCE(vc->policy)) {
 	case VERIFY_ERROR:
 		*status = BLK_STS_IOERR;
-		break;
-	case VERIFY_REFERENCE:
-		verify_copy_reference(io, &d);
 		break;
 	case VERIFY_HALT:
 		set_bit(VERIFY_HALTED, &vc->flags);

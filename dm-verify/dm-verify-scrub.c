@@ -205,14 +205,7 @@ static int verify_scrub_window(struct verify_c *vc, struct verify_scrub_chunk *c
 	int r;
 
 	dm_verify_diff_prepare_range(vc, io->sector + from, io->sector + to, &d);
-	if (d.cut != U64_MAX) {
-		/* Up to where the list is exact; the rest in the next window. */
-		to = from + d.cut;
-		while (d.nr_skip && d.skip[d.nr_skip - 1].start >= d.cut)
-			d.nr_skip--;
-		if (d.nr_skip && d.skip[d.nr_skip - 1].end > d.cut)
-			d.skip[d.nr_skip - 1].end = d.cut;
-	}
+	to = from + dm_verify_diff_trim(&d, to - from);
 	*at = to;
 	dm_verify_diff_chunk(&d, c->data + base, c->ref + base, 0,
 			     (u64)(to - from) << SECTOR_SHIFT);

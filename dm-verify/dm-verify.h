@@ -354,6 +354,7 @@ void dm_verify_raise_event(struct verify_c *vc);
 void dm_verify_diff_prepare(struct verify_io *io, struct verify_diff *d);
 void dm_verify_diff_prepare_range(struct verify_c *vc, sector_t start,
 				  sector_t end, struct verify_diff *d);
+sector_t dm_verify_diff_trim(struct verify_diff *d, sector_t len);
 void dm_verify_count_skipped(struct verify_io *io, const struct verify_diff *d);
 void dm_verify_record_mismatch(struct verify_c *vc, sector_t start,
 			       unsigned int nr, struct verify_diff *d, bool scrub);
