@@ -89,4 +89,7 @@ enum verify_state {
 	VERIFY_NR_STATES
 };
 
+/* Largest write_cache, in MiB: its copies are kernel memory. */
+#define VERIFY_WRITE_CACHE_MAX_MB	4096
+
 #endif

@@ -46,9 +46,6 @@ enum {
 	VERIFY_SUSPENDING,	/* presuspend ran: no pass may start */
 };
 
-/* Largest write_cache: its copies are kernel memory. */
-#define VERIFY_WRITE_CACHE_MAX_MB	4096
-
 /* The emulated write cache; see dm-verify-crash.c. */
 struct verify_wcache {
 	u64 budget;			/* bytes of copies to keep; 0: off */

@@ -115,8 +115,16 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	}
 	if (bar)
 		fputc('\n', stderr);
-	found = d->s.v[DMV_ST_SCRUB_MISMATCHES] - found;
-	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END]) {
+	/* A reset during the pass zeroes the counter. */
+	found = d->s.v[DMV_ST_SCRUB_MISMATCHES] >= found ?
+		d->s.v[DMV_ST_SCRUB_MISMATCHES] - found :
+		d->s.v[DMV_ST_SCRUB_MISMATCHES];
+	/*
+	 * A halt or crash ends the pass with the chunks in flight counted as
+	 * done, the rest of the halting one unchecked: ended early too.
+	 */
+	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END] ||
+	    !strcmp(d->s.state, "halted") || !strcmp(d->s.state, "crashed")) {
 		warnx("%s: %s ended at sector %" PRIu64 " of %" PRIu64
 		      " (stopped, suspended, halted, crashed or failed; see dmesg)",
 		      d->name, what, d->s.v[DMV_ST_SCRUB_POSITION],

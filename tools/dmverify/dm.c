@@ -315,7 +315,8 @@ int dmv_state_exit(const struct dmv_dev *d)
 {
 	if (!strcmp(d->s.state, "crashed"))
 		return d->s.v[DMV_ST_MISMATCHED_READS] ||
-		       d->s.v[DMV_ST_STATUS_MISMATCHES] ? EX_MISMATCH : EX_CLEAN;
+		       d->s.v[DMV_ST_STATUS_MISMATCHES] ||
+		       d->s.v[DMV_ST_SCRUB_MISMATCHES] ? EX_MISMATCH : EX_CLEAN;
 	return strcmp(d->s.state, "ok") ? EX_MISMATCH : EX_CLEAN;
 }
 

@@ -129,7 +129,7 @@ struct dmv_table {
 struct dmv_status {
 	char state[16];
 	uint64_t v[DMV_NR_STATUS];
-	uint32_t have;			/* bit per field; clear: "-" */
+	uint64_t have;			/* bit per field; clear: "-" */
 };
 
 struct dmv_mismatch {

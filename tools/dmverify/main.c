@@ -464,9 +464,10 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		o->have_seed = true;
 		return EX_CLEAN;
 	case 'w':
-		if (!parse_u64(arg, &o->write_cache))
-			return usage_err(cmd->name, "invalid write cache size '%s' (MiB)",
-					 arg);
+		if (!parse_u64(arg, &o->write_cache) || !o->write_cache ||
+		    o->write_cache > VERIFY_WRITE_CACHE_MAX_MB)
+			return usage_err(cmd->name, "invalid write cache size '%s' (MiB, 1 to %u)",
+					 arg, VERIFY_WRITE_CACHE_MAX_MB);
 		o->have_write_cache = true;
 		return EX_CLEAN;
 	case 'l':

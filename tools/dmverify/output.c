@@ -170,6 +170,8 @@ static const struct dmv_kind kinds[] = {
 };
 
 #define MAX_COLS 64
+_Static_assert(DCOL_NR <= MAX_COLS, "more device columns than MAX_COLS");
+_Static_assert(DMV_NR_STATUS <= 64, "more status fields than bits in have");
 
 struct dmv_out {
 	const struct dmv_kind *k;
@@ -372,6 +374,8 @@ static const char *device_value(const struct dmv_dev *d, int col, char *buf,
 	case DCOL_REF_DEVNO:
 		return noref ? NULL : d->t.ref;
 	case DCOL_REF_OFFSET:
+		if (noref)
+			return NULL;
 		snprintf(buf, len, "%" PRIu64, d->t.ref_off);
 		return buf;
 	case DCOL_ON_MISMATCH:
@@ -402,7 +406,7 @@ static const char *device_value(const struct dmv_dev *d, int col, char *buf,
 		return d->s.state;
 	default:
 		col -= DCOL_STATUS;
-		if (!(d->s.have & (1U << col)))
+		if (!(d->s.have & (1ULL << col)))
 			return NULL;
 		snprintf(buf, len, "%" PRIu64, d->s.v[col]);
 		return buf;
@@ -437,7 +441,7 @@ void output_device_pairs(struct dmv_out *out, FILE *f, const struct dmv_dev *d,
 			fprintf(f, "%s: ", out->k->cols[col].name);
 		fputs(v ? v : "-", f);
 		if (prev && st >= 0 && st != DMV_ST_LAST_MISMATCH &&
-		    (d->s.have & prev->have & (1U << st)) &&
+		    (d->s.have & prev->have & (1ULL << st)) &&
 		    d->s.v[st] != prev->v[st])
 			fprintf(f, " (%+" PRId64 ")",
 				(int64_t)(d->s.v[st] - prev->v[st]));

@@ -224,9 +224,13 @@ bool parse_status(const char *params, struct dmv_status *s, uint64_t start)
 			goto out;
 		if (n - 1 == DMV_ST_LAST_MISMATCH)
 			s->v[n - 1] += start;
-		s->have |= 1U << (n - 1);
+		s->have |= 1ULL << (n - 1);
 	}
-	ok = n == DMV_NR_STATUS + 1;
+	/*
+	 * Fields are only ever appended: an older module's line is shorter,
+	 * and the fields it lacks stay without their bit ("-").
+	 */
+	ok = n >= 2;
 out:
 	free(copy);
 	return ok;
