@@ -39,7 +39,7 @@ struct verify_undo {
 	struct list_head list;
 	sector_t sector;		/* target relative */
 	unsigned int nr_sectors;
-	unsigned int nr_pages;		/* 0 once durable: no content kept */
+	unsigned int nr_pages;
 	u64 epoch;			/* verify_wcache.epoch at completion */
 	struct verify_copy_wait *wait;	/* while its copy is read */
 	bool read_failed;
@@ -508,8 +508,6 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 
 	/* Draw in completion order, so the same bios give the same choice. */
 	list_for_each_entry(u, undo, list) {
-		if (!u->nr_pages)
-			continue;
 		res->volatile_writes++;
 		if (opt->mode == VERIFY_CRASH_ALL)
 			u->lost = true;
@@ -522,8 +520,8 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 	if (!opt->prepared)
 		return 0;	/* every volatile write kept: legal */
 	list_for_each_entry_reverse(u, undo, list) {
-		lost = u->nr_pages && u->lost;
-		if (!u->nr_pages || (!lost && opt->mode != VERIFY_CRASH_TORN)) {
+		lost = u->lost;
+		if (!lost && opt->mode != VERIFY_CRASH_TORN) {
 			dm_verify_extents_add(settled, u->sector,
 					      u->sector + u->nr_sectors);
 			continue;
