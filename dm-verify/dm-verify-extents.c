@@ -287,3 +287,14 @@ const struct verify_range *dm_verify_extents_next(const struct verify_extents *s
 {
 	return verify_range_of(r ? rb_next(&r->node) : rb_first(&s->root));
 }
+
+/* From the first range's start to the last's end; false if the set is empty. */
+bool dm_verify_extents_bounds(const struct verify_extents *s,
+			      struct verify_extent *e)
+{
+	if (!s->nr)
+		return false;
+	e->start = verify_range_of(rb_first(&s->root))->e.start;
+	e->end = verify_range_of(rb_last(&s->root))->e.end;
+	return true;
+}

@@ -53,6 +53,8 @@ bool dm_verify_extents_first(const struct verify_extents *s, sector_t start,
 unsigned int dm_verify_extents_union(struct verify_extent *out, unsigned int max,
 				     const struct verify_extent *a, unsigned int na,
 				     const struct verify_extent *b, unsigned int nb);
+bool dm_verify_extents_bounds(const struct verify_extents *s,
+			      struct verify_extent *e);
 const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
 						  const struct verify_range *r);
 

@@ -660,17 +660,19 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 		DMERR("%s: %s: cannot allocate its buffers", name, what);
 		return r;
 	}
-	return dm_verify_pass_start(vc, kind, repair, start, end);
+	return dm_verify_pass_start(vc, kind, repair, kind == VERIFY_PASS_SYNC,
+				    start, end);
 }
 
 /*
  * Start a pass over [@start, @end); -EBUSY while one runs or while the
  * device is being suspended (VERIFY_SUSPENDING, see verify_presuspend()).
- * A sync marks its range unsynced as it claims the pass, under vc->lock.
- * The buffers must be allocated.
+ * With @mark, a sync marks its range unsynced as it claims the pass, under
+ * vc->lock; without, it copies only what already is.  The buffers must be
+ * allocated.
  */
 int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
-			 bool repair, sector_t start, sector_t end)
+			 bool repair, bool mark, sector_t start, sector_t end)
 {
 	struct verify_scrub *s = vc->scrub;
 	unsigned long flags;
@@ -696,7 +698,7 @@ int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
 	s->end = end;
 	s->repair = repair;
 	/* Not yet copied: compared by nothing until the pass has been there. */
-	if (kind == VERIFY_PASS_SYNC)
+	if (mark)
 		dm_verify_extents_add(&vc->unsynced, start, end);
 	/* From here on a "scrub stop" ends this pass, even before it runs. */
 	WRITE_ONCE(s->stop, false);

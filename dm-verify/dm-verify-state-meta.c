@@ -287,6 +287,17 @@ static int verify_state_load(struct verify_c *vc,
 		goto out;
 	}
 	unverified.merges = h->merges;
+	/*
+	 * The "sync" feature marked the whole target unsynced for want of
+	 * anything better; the saved state knows what was synced, and a
+	 * copy over it would erase the evidence of a write the data device
+	 * lost since.
+	 */
+	if (vc->sync_at_resume) {
+		spin_lock_irqsave(&vc->lock, flags);
+		dm_verify_extents_remove(&vc->unsynced, 0, vc->ti->len);
+		spin_unlock_irqrestore(&vc->lock, flags);
+	}
 	verify_state_merge_set(vc, &vc->unverified, &unverified);
 	verify_state_merge_set(vc, &vc->unsynced, &unsynced);
 	dm_verify_stats_restore(vc, h->stats,

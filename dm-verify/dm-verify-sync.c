@@ -87,13 +87,29 @@ int dm_verify_sync_chunk(struct verify_c *vc, struct verify_io *io,
 	return 0;
 }
 
-/* Feature "sync": the whole target is synced once, from its first resume. */
+/*
+ * Feature "sync", at the first resume: copy what is unsynced.  That is the
+ * whole target unless this table took over the state of the one it
+ * replaces, or loaded it from its metadata device: then only what that
+ * state had not synced yet.  Copying the rest again would put on the
+ * reference whatever the data device holds now, and a write it lost since
+ * (the evidence the reference keeps) would never be found.
+ */
 void dm_verify_sync_resume(struct verify_c *vc)
 {
+	struct verify_extent e;
+	unsigned long flags;
+	bool any;
+
 	if (!vc->sync_at_resume)
 		return;
 	vc->sync_at_resume = false;
-	dm_verify_pass_start(vc, VERIFY_PASS_SYNC, false, 0, vc->ti->len);
+	spin_lock_irqsave(&vc->lock, flags);
+	any = dm_verify_extents_bounds(&vc->unsynced, &e);
+	spin_unlock_irqrestore(&vc->lock, flags);
+	if (any)
+		dm_verify_pass_start(vc, VERIFY_PASS_SYNC, false, false,
+				     e.start, min_t(sector_t, e.end, vc->ti->len));
 }
 
 /*

@@ -446,7 +446,7 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 			   bool repair, unsigned int argc, char **argv,
 			   const char *usage);
 int dm_verify_pass_start(struct verify_c *vc, enum verify_pass_kind kind,
-			 bool repair, sector_t start, sector_t end);
+			 bool repair, bool mark, sector_t start, sector_t end);
 int dm_verify_pass_io(struct dm_io_client *client, struct dm_dev *dev,
 		      sector_t sector, blk_opf_t opf, void *buf, sector_t count);
 void dm_verify_scrub_stop(struct verify_c *vc);

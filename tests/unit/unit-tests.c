@@ -32,9 +32,16 @@ static u64 rnd(void)
 /* Walks the set: ranges in order, disjoint, counts and total right. */
 static bool well_formed(const struct verify_extents *s)
 {
-	const struct verify_range *r, *prev = NULL;
+	const struct verify_range *r, *prev = NULL, *first;
+	struct verify_extent b;
 	unsigned long n = 0;
 	sector_t total = 0;
+
+	/* The bounds are the first range's start and the last one's end. */
+	first = dm_verify_extents_next(s, NULL);
+	if (dm_verify_extents_bounds(s, &b) != !!first ||
+	    (first && b.start != first->e.start))
+		return false;
 
 	for (r = dm_verify_extents_next(s, NULL); r; r = dm_verify_extents_next(s, r)) {
 		if (r->e.start >= r->e.end)
@@ -45,6 +52,8 @@ static bool well_formed(const struct verify_extents *s)
 		n++;
 		prev = r;
 	}
+	if (prev && b.end != prev->e.end)
+		return false;
 	return n == s->nr && total == s->sectors && (!s->max || n <= s->max);
 }
 
