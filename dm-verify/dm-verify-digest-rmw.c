@@ -148,6 +148,13 @@ static bool verify_rmw_report(struct verify_c *vc, u64 b, u64 got, u64 want)
 }
 
 /*
+ * Outside any reserve, on the issue workqueue: when memory is short the
+ * block becomes unknown (counted), rather than the worker looping in the
+ * allocator while reclaim may wait for this very device.
+ */
+#define VERIFY_RMW_GFP	(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN)
+
+/*
  * Before @io is issued, on its work item: read and check the blocks it
  * covers in part whose digests are known.  Anything short of that leaves
  * io->rmw without the block: it becomes unknown at completion.  Returns
@@ -167,7 +174,7 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 	n = verify_rmw_edges(dg, io, blocks);
 	if (!n)
 		return false;
-	rmw = kzalloc(struct_size(rmw, pages, 2 * per), GFP_NOIO | __GFP_NOWARN);
+	rmw = kzalloc(struct_size(rmw, pages, 2 * per), VERIFY_RMW_GFP);
 	if (!rmw)
 		return false;
 	rmw->nr_pages = per;
@@ -178,7 +185,7 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 		if (!dg->ops->get(dg, blocks[i], &want))
 			continue;
 		for (j = 0; j < per; j++) {
-			pages[j] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+			pages[j] = alloc_page(VERIFY_RMW_GFP);
 			if (!pages[j])
 				break;
 		}

@@ -334,6 +334,11 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 				*error = "Fault sector range duplicated";
 				return -EINVAL;
 			}
+			/* A flush has no sectors: such a rule would never fire. */
+			if (r->ops == VERIFY_OP_FLUSH) {
+				*error = "Fault sector range needs an op with sectors, not flush";
+				return -EINVAL;
+			}
 			if (verify_num(verify_next(&w), 0, U64_MAX - 1, &a) ||
 			    verify_num(verify_next(&w), a + 1, U64_MAX, &b)) {
 				*error = "Invalid fault sector range";

@@ -334,6 +334,17 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 	if (r)
 		return r;
 	mutex_lock(&vc->crash_lock);
+	/*
+	 * The undo writes both legs: not while dm holds the device still
+	 * (a snapshot of a leg, a reload).  postsuspend takes crash_lock
+	 * after presuspend set the bit, so it waits for one already here.
+	 */
+	if (test_bit(VERIFY_SUSPENDING, &vc->flags)) {
+		mutex_unlock(&vc->crash_lock);
+		dm_verify_extents_destroy(&opt.settled);
+		DMERR("%s: crash: device suspended: resend after the resume", name);
+		return -EBUSY;
+	}
 	if (!dm_verify_crash_begin(vc)) {
 		mutex_unlock(&vc->crash_lock);
 		dm_verify_extents_destroy(&opt.settled);
@@ -370,6 +381,18 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 	unsigned long long start, end;
 	enum verify_policy policy;
 
+	/*
+	 * dm makes a reloaded table live before its preresume takes the old
+	 * one's state over, and sends messages meanwhile: one that changes
+	 * that state would be undone, or would race the take-over.
+	 */
+	if (argc >= 1 && !test_bit_acquire(VERIFY_STATE_READY, &vc->flags) &&
+	    (!strcasecmp(argv[0], "reset") || !strcasecmp(argv[0], "data_crashed") ||
+	     !strcasecmp(argv[0], "crash") || !strcasecmp(argv[0], "power_on"))) {
+		DMERR("%s: %s: the table has not been resumed yet",
+		      dm_table_device_name(ti->table), argv[0]);
+		return -EBUSY;
+	}
 	if (argc == 1 && !strcasecmp(argv[0], "reset")) {
 		verify_reset(vc);
 		return 0;

@@ -944,6 +944,9 @@ static int verify_preresume(struct dm_target *ti)
 	 */
 	if (!verify_has_state(vc))
 		taken = verify_take_over(vc);
+	/* What we took over is ours to change now: see dm_verify_message(). */
+	smp_mb__before_atomic();
+	set_bit(VERIFY_STATE_READY, &vc->flags);
 	r = dm_verify_digest_resume(vc);
 	if (r)
 		return r;
@@ -1353,6 +1356,9 @@ static void verify_postsuspend(struct dm_target *ti)
 	 */
 	dm_verify_scrub_stop(vc);
 	flush_work(&vc->crash_work);
+	/* A crash message that began before presuspend ends its undo first. */
+	mutex_lock(&vc->crash_lock);
+	mutex_unlock(&vc->crash_lock);
 	flush_workqueue(vc->issue_wq);
 	flush_workqueue(vc->done_wq);
 	flush_work(&vc->event_work);

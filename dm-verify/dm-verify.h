@@ -44,6 +44,7 @@ enum {
 	VERIFY_RULE_CRASH,	/* a crash rule's undo is queued or runs */
 	VERIFY_TAKEN_OVER,	/* a reloaded table took our state over */
 	VERIFY_SUSPENDING,	/* presuspend ran: no pass may start */
+	VERIFY_STATE_READY,	/* preresume took the old table's state over */
 };
 
 /* The emulated write cache; see dm-verify-crash.c. */
