@@ -470,9 +470,19 @@ static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
 		verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS, to - from);
 		return false;
 	}
-	if (d->first == U64_MAX)
+	/*
+	 * The caller changed its pages during the read, or the device
+	 * returned wrong data once: no telling which, so no mismatch, but
+	 * counted.  The reference policy gives the caller what both hold.
+	 */
+	if (d->first == U64_MAX) {
+		verify_stat_inc(vc, VERIFY_STAT_REREAD_MATCHES);
+		if (READ_ONCE(vc->policy) == VERIFY_REFERENCE)
+			verify_copy_reference(io, d, (u64)from << SECTOR_SHIFT,
+					      (u64)to << SECTOR_SHIFT);
 		DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
 			     name, (unsigned long long)io->sector, io->nr_sectors);
+	}
 	return true;
 }
 

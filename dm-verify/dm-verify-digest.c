@@ -698,11 +698,13 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 					io->nr_sectors);
 			return true;
 		}
-		if (!c.f.bad)
+		if (!c.f.bad) {
+			verify_stat_inc(vc, VERIFY_STAT_REREAD_MATCHES);
 			DMINFO_LIMIT("%s: read %llu+%u: buffer changed during read, device matches",
 				     dm_table_device_name(vc->ti->table),
 				     (unsigned long long)io->sector,
 				     io->nr_sectors);
+		}
 	}
 	/* What lies in blocks read in part is not verified either. */
 	verify_digest_whole(dg, io, &first, &end);

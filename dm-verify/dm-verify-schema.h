@@ -44,7 +44,8 @@
 	X(UNKNOWN_BLOCKS, unknown_blocks)		\
 	X(PARTIAL_BLOCK_WRITES, partial_block_writes)	\
 	X(DIRTY_REGIONS, dirty_regions)			\
-	X(METADATA_ERRORS, metadata_errors)
+	X(METADATA_ERRORS, metadata_errors)		\
+	X(REREAD_MATCHES, reread_matches)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\
