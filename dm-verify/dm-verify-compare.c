@@ -450,11 +450,12 @@ static void verify_copy_reference(struct verify_io *io,
 
 /*
  * The caller's pages of sectors [@from, @to) differ: let a re-read of the
- * device decide what @d holds.  Returns false when that failed: neither
- * copy can be trusted, and the window counts as unverified.  Sleeps.
+ * device decide what @d holds; *@matched is set if the device matches.
+ * Returns false when that failed: neither copy can be trusted, and the
+ * window counts as unverified.  Sleeps.
  */
 static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
-				 sector_t from, sector_t to)
+				 sector_t from, sector_t to, bool *matched)
 {
 	struct verify_c *vc = io->vc;
 	const char *name = dm_table_device_name(vc->ti->table);
@@ -473,10 +474,11 @@ static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
 	/*
 	 * The caller changed its pages during the read, or the device
 	 * returned wrong data once: no telling which, so no mismatch, but
-	 * counted.  The reference policy gives the caller what both hold.
+	 * counted (once per read, by the caller).  The reference policy
+	 * gives the caller what both hold.
 	 */
 	if (d->first == U64_MAX) {
-		verify_stat_inc(vc, VERIFY_STAT_REREAD_MATCHES);
+		*matched = true;
 		if (READ_ONCE(vc->policy) == VERIFY_REFERENCE)
 			verify_copy_reference(io, d, (u64)from << SECTOR_SHIFT,
 					      (u64)to << SECTOR_SHIFT);
@@ -499,6 +501,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 	struct verify_c *vc = io->vc;
 	struct verify_diff d, found;
 	sector_t from = 0, to;
+	bool matched = false;
 	unsigned int i;
 
 	*status = BLK_STS_OK;
@@ -518,7 +521,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 		if (d.first != U64_MAX) {
 			if (!can_sleep)
 				return false;
-			if (!verify_window_reread(io, &d, from, to))
+			if (!verify_window_reread(io, &d, from, to, &matched))
 				goto next;
 		}
 		dm_verify_count_skipped(io, &d);
@@ -542,6 +545,8 @@ next:
 		dm_verify_diff_prepare_range(vc, io->sector + from,
 					     io->sector + io->nr_sectors, &d);
 	}
+	if (matched)
+		verify_stat_inc(vc, VERIFY_STAT_REREAD_MATCHES);
 	if (found.first == U64_MAX)
 		return true;
 

@@ -111,9 +111,18 @@ void dm_verify_rules_emit_table(struct verify_c *vc, char *result,
 }
 
 /*
+ * Room kept after the rules for ",fault_rules_truncated=y" and the closing
+ * ';': dm-ima gives the status 2048 bytes, which 32 long rules exceed.
+ */
+#define VERIFY_IMA_TAIL		32
+/* ",fault_rule_<id>=": an id has at most 10 digits. */
+#define VERIFY_IMA_RULE_KEY	24
+
+/*
  * The seed and every rule, so that a measurement shows faults are injected:
  * ",seed=<n>,fault_rules=<n>,fault_rule_<id>=<words>" with the words joined
- * by '+' and the commas of a flag list as '|' (IMA's separators).
+ * by '+' and the commas of a flag list as '|' (IMA's separators).  Rules
+ * that do not fit whole are left out, and the entry then says so.
  */
 void dm_verify_rules_emit_ima(struct verify_c *vc, char *result,
 			      unsigned int maxlen, unsigned int *szp)
@@ -135,6 +144,10 @@ void dm_verify_rules_emit_ima(struct verify_c *vc, char *result,
 				*p = '+';
 			else if (*p == ',')
 				*p = '|';
+		}
+		if (sz + VERIFY_IMA_RULE_KEY + strlen(rule) + VERIFY_IMA_TAIL > maxlen) {
+			DMEMIT(",fault_rules_truncated=y");
+			break;
 		}
 		DMEMIT(",fault_rule_%u=%s", f->rule[i].id, rule);
 	}

@@ -339,7 +339,7 @@ static int verify_crash_message(struct verify_c *vc, unsigned int argc,
 	 * (a snapshot of a leg, a reload).  postsuspend takes crash_lock
 	 * after presuspend set the bit, so it waits for one already here.
 	 */
-	if (test_bit(VERIFY_SUSPENDING, &vc->flags)) {
+	if (test_bit(VERIFY_SUSPENDING, &vc->flags) || dm_suspended(vc->ti)) {
 		mutex_unlock(&vc->crash_lock);
 		dm_verify_extents_destroy(&opt.settled);
 		DMERR("%s: crash: device suspended: resend after the resume", name);

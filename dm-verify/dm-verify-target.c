@@ -776,12 +776,21 @@ static bool verify_take_over(struct verify_c *vc)
 		 */
 		meta_err = dm_verify_state_meta_abandon(vc, old);
 		spin_lock_irqsave(&old->lock, flags);
+		/*
+		 * We are live already: a status or an "unverified" message may
+		 * be reading our sets.  The only place two locks nest, old
+		 * table's first.
+		 */
+		spin_lock_nested(&vc->lock, SINGLE_DEPTH_NESTING);
 		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
 			lost = dm_verify_volatile_lose(old, true);
 		dm_verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
 		dm_verify_extents_move(&vc->unverified, &old->unverified);
 		dm_verify_extents_remove(&old->unsynced, vc->ti->len, (sector_t)-1);
 		dm_verify_extents_move(&vc->unsynced, &old->unsynced);
+		/* Another data device: the "sync" feature copies all of it. */
+		if (vc->sync_at_resume && old->data_dev->bdev != vc->data_dev->bdev)
+			dm_verify_extents_add(&vc->unsynced, 0, vc->ti->len);
 		/*
 		 * What a grow adds was never written through us on both
 		 * legs.  Digest mode has no second leg: its new blocks are
@@ -795,6 +804,7 @@ static bool verify_take_over(struct verify_c *vc)
 		dm_verify_wcache_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
+		spin_unlock(&vc->lock);
 		spin_unlock_irqrestore(&old->lock, flags);
 		/*
 		 * One step per known block, up to hundreds of millions: not
@@ -944,14 +954,17 @@ static int verify_preresume(struct dm_target *ti)
 	 */
 	if (!verify_has_state(vc))
 		taken = verify_take_over(vc);
-	/* What we took over is ours to change now: see dm_verify_message(). */
-	smp_mb__before_atomic();
-	set_bit(VERIFY_STATE_READY, &vc->flags);
 	r = dm_verify_digest_resume(vc);
 	if (r)
 		return r;
 	/* State taken over is newer than what the metadata device holds. */
-	return dm_verify_state_meta_resume(vc, taken);
+	r = dm_verify_state_meta_resume(vc, taken);
+	if (r)
+		return r;
+	/* Taken over or loaded: ours to change now, see dm_verify_message(). */
+	smp_mb__before_atomic();
+	set_bit(VERIFY_STATE_READY, &vc->flags);
+	return 0;
 }
 
 static void verify_resume(struct dm_target *ti)
