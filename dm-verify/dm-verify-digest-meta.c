@@ -9,7 +9,10 @@
  * dm-bufio while the target is idle.  Layout, in 4 KiB metadata blocks:
  *
  *   block 0                 superblock (struct verify_meta_sb)
- *   blocks 1 ...            digests: 8 bytes per data block, little endian
+ *   blocks 1 ...            digests: 8 bytes per data block, little endian;
+ *                           for an unknown block, VERIFY_META_UNDEFINED if a
+ *                           discard or a failed write left it undefined
+ *                           (verify_c.unverified), else zero
  *   then                    known bitmap: a bit per data block, little endian
  *   then, version 2         write-intent bitmap, one block: a bit per region
  *                           (dm-verify-digest-intent.c), little endian
@@ -51,6 +54,13 @@
 #define VERIFY_META_CLEAN		BIT(0)
 /* @data_start is set: older version 2 devices leave it zero, unchecked. */
 #define VERIFY_META_HAS_START		BIT(1)
+/*
+ * "DMVUNDEF": the digest slot of an unknown block that a discard or a
+ * failed write left undefined, so that a table created again does not let
+ * a sync digest content that may differ at the next read.  The slots of
+ * unknown blocks were never read before: older devices read the same.
+ */
+#define VERIFY_META_UNDEFINED		0x4645444e55564d44ULL
 /* Digest blocks read ahead at a time when loading. */
 #define VERIFY_META_PREFETCH		256
 
@@ -141,32 +151,29 @@ static void verify_meta_invalidate(struct verify_digest *dg, u64 block, u64 nr)
 		return;
 	dm_verify_mem_invalidate(dg, block, nr);
 	smp_mb();	/* see verify_meta_set() */
-	/* The digests of unknown blocks are never read: only the bitmap. */
 	last = meta->known_start + (block + nr - 1) / VERIFY_META_BITS;
 	for (mb = meta->known_start + block / VERIFY_META_BITS; mb <= last; mb++)
+		verify_meta_dirty(meta, mb);
+	/* Their slots: undefined or not (verify_meta_fill()). */
+	last = meta->digests_start + (block + nr - 1) / VERIFY_META_DIGESTS;
+	for (mb = meta->digests_start + block / VERIFY_META_DIGESTS; mb <= last; mb++)
 		verify_meta_dirty(meta, mb);
 }
 
 /*
- * The whole bitmap, and the digests of every known block, to be written;
- * until they are, every region is set in the intent bitmap.
+ * The whole working set to be written, every digest slot too: a device
+ * zeroed at its first 4 KiB only may hold the undefined marks of an older
+ * use, which a load would restore.  Until then, every region is set in
+ * the intent bitmap.
  */
 static void verify_meta_dirty_all(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
-	u64 mb, first;
 
 	bitmap_fill(dm_verify_intent_image(dg), dm_verify_intent_nr_regions(dg));
 	dm_verify_intent_image_changed(dg);
-	for (mb = meta->known_start; mb < meta->intent_start; mb++)
-		set_bit(mb, meta->dirty);
-	for (mb = meta->digests_start; mb < meta->known_start; mb++) {
-		first = (mb - meta->digests_start) * VERIFY_META_DIGESTS;
-		if (find_next_bit(dg->store->known,
-				  min_t(u64, dg->nr_blocks, first + VERIFY_META_DIGESTS),
-				  first) < min_t(u64, dg->nr_blocks, first + VERIFY_META_DIGESTS))
-			set_bit(mb, meta->dirty);
-	}
+	bitmap_set(meta->dirty, meta->digests_start,
+		   meta->intent_start - meta->digests_start);
 }
 
 /*
@@ -186,6 +193,30 @@ static void verify_meta_take_over(struct verify_digest *dg,
 	    !o->open && old->nr_blocks == dg->nr_blocks)
 		return;
 	verify_meta_dirty_all(dg);
+}
+
+/*
+ * Mark the slots of the unknown blocks among @n from @first that
+ * intersect an undefined range.  The set is read under vc->lock, a range
+ * at a time; a write that changes it dirties the block again.
+ */
+static void verify_meta_fill_undefined(struct verify_digest *dg, u64 first,
+				       u64 n, __le64 *le)
+{
+	struct verify_c *vc = dg->meta->ti->private;
+	unsigned int shift = dg->block_shift - SECTOR_SHIFT;
+	sector_t pos = first << shift, end = (first + n) << shift;
+	struct verify_extent e;
+	u64 b;
+
+	while (pos < end &&
+	       verify_extents_first_locked(vc, &vc->unverified, pos, end, &e)) {
+		e.end = min(e.end, end);
+		for (b = max(e.start, pos) >> shift; b <= (e.end - 1) >> shift; b++)
+			if (!test_bit(b, dg->store->known))
+				le[b - first] = cpu_to_le64(VERIFY_META_UNDEFINED);
+		pos = e.end;
+	}
 }
 
 /* Fill metadata block @mb from the working set. */
@@ -208,7 +239,9 @@ static void verify_meta_fill(struct verify_digest *dg, u64 mb, void *p)
 	first = (mb - meta->digests_start) * VERIFY_META_DIGESTS;
 	n = min_t(u64, dg->nr_blocks - first, VERIFY_META_DIGESTS);
 	for (i = 0; i < n; i++)
-		le[i] = cpu_to_le64(READ_ONCE(m->digests[first + i]));
+		if (test_bit(first + i, m->known))
+			le[i] = cpu_to_le64(READ_ONCE(m->digests[first + i]));
+	verify_meta_fill_undefined(dg, first, n, le);
 }
 
 /* Write the superblock and flush it: it reaches the device before we go on. */
@@ -505,27 +538,83 @@ static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
 }
 
 /*
- * Load the known bitmap, and the digests of the known blocks when the
- * device was saved cleanly or has an intent bitmap; else every block is
- * unknown.
+ * Read the digest slots: the digests of the known blocks, and into @set
+ * the marked unknown ones, undefined again (to whole blocks) as the
+ * saving table had them.  Returns the number of those.
+ */
+static int verify_meta_load_digests(struct verify_digest *dg,
+				    struct verify_extents *set, u64 *undefined)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_digest_mem *m = dg->store;
+	unsigned int shift = dg->block_shift - SECTOR_SHIFT;
+	u64 i, b = 0, mb, end, run = 0, nr = 0;
+	struct dm_buffer *buf;
+	__le64 *le;
+
+	for (i = 0; i < dg->nr_blocks; i += VERIFY_META_DIGESTS) {
+		end = min_t(u64, dg->nr_blocks, i + VERIFY_META_DIGESTS);
+		mb = meta->digests_start + i / VERIFY_META_DIGESTS;
+		if (!((i / VERIFY_META_DIGESTS) % VERIFY_META_PREFETCH))
+			dm_bufio_prefetch(meta->bufio, mb,
+					  min_t(u64, VERIFY_META_PREFETCH,
+						meta->known_start - mb));
+		le = dm_bufio_read(meta->bufio, mb, &buf);
+		if (IS_ERR(le))
+			return PTR_ERR(le);
+		for (b = i; b < end; b++) {
+			if (test_bit(b, m->known)) {
+				m->digests[b] = le64_to_cpu(le[b - i]);
+			} else if (le64_to_cpu(le[b - i]) == VERIFY_META_UNDEFINED) {
+				run++;
+				continue;
+			}
+			if (run)
+				dm_verify_extents_add(set, (b - run) << shift,
+						      b << shift);
+			nr += run;
+			run = 0;
+		}
+		dm_bufio_release(buf);
+		cond_resched();
+	}
+	if (run)
+		dm_verify_extents_add(set, (b - run) << shift, b << shift);
+	*undefined = nr + run;
+	return 0;
+}
+
+/*
+ * Load the known bitmap, the undefined marks, and the digests of the known
+ * blocks when the device was saved cleanly or has an intent bitmap; else
+ * every block is unknown.
  */
 static int verify_meta_load(struct verify_digest *dg, bool clean)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	struct verify_digest_mem *m = dg->store;
-	u64 j, i, k, first, n, end, had = 0;
+	struct verify_c *vc = meta->ti->private;
+	u64 j, i, first, n, had = 0, undefined = 0;
+	struct verify_extents undef;
 	struct dm_buffer *b;
 	__le64 *le;
 	int r;
 
+	/* Into the table's set only once all is loaded (a reload's are there). */
+	r = dm_verify_extents_init(&undef, 0);
+	if (r)
+		return r;
+	undef.gfp = GFP_NOIO | __GFP_NOWARN;
 	dm_bufio_prefetch(meta->bufio, meta->known_start,
 			  meta->intent_start - meta->known_start);
 	for (j = 0; j < meta->intent_start - meta->known_start; j++) {
 		first = j * VERIFY_META_BITS;
 		n = min_t(u64, dg->nr_blocks - first, VERIFY_META_BITS);
 		le = dm_bufio_read(meta->bufio, meta->known_start + j, &b);
-		if (IS_ERR(le))
-			return PTR_ERR(le);
+		if (IS_ERR(le)) {
+			r = PTR_ERR(le);
+			goto out;
+		}
 		for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
 			meta->scratch[i] = le64_to_cpu(le[i]);
 		dm_bufio_release(b);
@@ -534,6 +623,9 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		had += bitmap_weight(m->known + first / BITS_PER_LONG, n);
 		cond_resched();
 	}
+	r = verify_meta_load_digests(dg, &undef, &undefined);
+	if (r)
+		goto out;
 	if (!clean && meta->v1) {
 		memset(m->known, 0, BITS_TO_LONGS(dg->nr_blocks) * sizeof(long));
 		atomic64_set(&m->nr_known, 0);
@@ -542,35 +634,26 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		       verify_meta_name(meta), meta->dev->name,
 		       "were not saved cleanly (crash or power cut while in use)",
 		       dg->nr_blocks, had);
-		return 0;
-	}
-	for (i = 0; i < dg->nr_blocks; i += VERIFY_META_DIGESTS) {
-		end = min_t(u64, dg->nr_blocks, i + VERIFY_META_DIGESTS);
-		if (find_next_bit(m->known, end, i) >= end)
-			continue;
-		k = meta->digests_start + i / VERIFY_META_DIGESTS;
-		if (!((i / VERIFY_META_DIGESTS) % VERIFY_META_PREFETCH))
-			dm_bufio_prefetch(meta->bufio, k,
-					  min_t(u64, VERIFY_META_PREFETCH,
-						meta->known_start - k));
-		le = dm_bufio_read(meta->bufio, k, &b);
-		if (IS_ERR(le))
-			return PTR_ERR(le);
-		for (k = i; k < end; k++)
-			m->digests[k] = le64_to_cpu(le[k - i]);
-		dm_bufio_release(b);
-		cond_resched();
-	}
-	atomic64_set(&m->nr_known, had);
-	if (!clean) {
+	} else if (!clean) {
+		atomic64_set(&m->nr_known, had);
 		r = verify_meta_load_intent(dg, had);
-		dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
-		return r;
+		if (r)
+			goto out;
+	} else {
+		atomic64_set(&m->nr_known, had);
+		DMINFO("%s: %llu of %llu blocks known from %s",
+		       verify_meta_name(meta), had, dg->nr_blocks,
+		       meta->dev->name);
 	}
+	if (undefined) {
+		DMINFO("%s: undefined blocks (discarded, or a write failed) from %s: %llu",
+		       verify_meta_name(meta), meta->dev->name, undefined);
+		dm_verify_extents_merge_into(vc, &vc->unverified, &undef);
+	}
+out:
 	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
-	DMINFO("%s: %llu of %llu blocks known from %s",
-	       verify_meta_name(meta), had, dg->nr_blocks, meta->dev->name);
-	return 0;
+	dm_verify_extents_destroy(&undef);
+	return r;
 }
 
 /*

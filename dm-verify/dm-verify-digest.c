@@ -539,6 +539,7 @@ static void verify_digest_written(struct verify_io *io)
 	u64 head = io->sector >> shift, tail = (end - 1) >> shift;
 	u64 first, last, b;
 
+	dm_verify_digest_account_undefined(vc, io);
 	if (io->op == VERIFY_OP_DISCARD || io->data_status ||
 	    (io->op == VERIFY_OP_WRITE && !io->copy_bio)) {
 		dg->ops->invalidate(dg, head, tail - head + 1);

@@ -222,26 +222,6 @@ static int verify_state_read_ranges(struct verify_c *vc,
 	return 0;
 }
 
-/* @src's ranges into @dst, which is under vc->lock; @src ends empty. */
-static void verify_state_merge_set(struct verify_c *vc,
-				   struct verify_extents *dst,
-				   struct verify_extents *src)
-{
-	const struct verify_range *r = NULL;
-	unsigned long flags;
-
-	spin_lock_irqsave(&vc->lock, flags);
-	if (!dst->nr) {
-		dm_verify_extents_move(dst, src);
-		dst->merges += src->merges;
-		src->merges = 0;
-	} else {
-		while ((r = dm_verify_extents_next(src, r)))
-			dm_verify_extents_add(dst, r->e.start, r->e.end);
-	}
-	spin_unlock_irqrestore(&vc->lock, flags);
-}
-
 /*
  * Restore the saved state: the ranges, the counters, and for an unclean
  * device the whole target unsynced.  Nothing has run through this table
@@ -298,8 +278,8 @@ static int verify_state_load(struct verify_c *vc,
 		dm_verify_extents_remove(&vc->unsynced, 0, vc->ti->len);
 		spin_unlock_irqrestore(&vc->lock, flags);
 	}
-	verify_state_merge_set(vc, &vc->unverified, &unverified);
-	verify_state_merge_set(vc, &vc->unsynced, &unsynced);
+	dm_verify_extents_merge_into(vc, &vc->unverified, &unverified);
+	dm_verify_extents_merge_into(vc, &vc->unsynced, &unsynced);
 	dm_verify_stats_restore(vc, h->stats,
 				min_t(unsigned int, h->nr_stats, VERIFY_NR_STATS));
 	dm_bufio_forget_buffers(meta->bufio, 0, 1 + DIV_ROUND_UP(h->nr_unverified +
@@ -506,7 +486,7 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 		goto out;
 	}
 	spin_lock_irqsave(&vc->lock, flags);
-	merges = vc->unverified.merges;
+	merges = dm_verify_merges(vc);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
 	/* Each set gets at least half of the room, or all it needs. */
@@ -520,7 +500,7 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 		DMWARN("%s: %s holds %llu ranges: %llu undefined as %llu, %llu unsynced as %llu",
 		       verify_state_name(vc), meta->dev->name, meta->capacity,
 		       was_u, nu, was_s, ns);
-		merges += was_u - nu;
+		merges += was_u - nu + was_s - ns;
 	}
 
 	r = clean ? 0 : verify_state_mark_unclean(meta);

@@ -47,6 +47,17 @@ static const char *verify_state(struct verify_c *vc)
 	return verify_state_names[state];
 }
 
+/*
+ * unverified_merges: ranges widened for want of a new one in every set
+ * whose widening skips sectors that could be compared (undefined,
+ * unsynced, volatile: made unverified by data_crashed).  Under the lock.
+ */
+u64 dm_verify_merges(struct verify_c *vc)
+{
+	return vc->unverified.merges + vc->unsynced.merges +
+	       (vc->ref_dev ? dm_verify_volatile_merges(vc) : 0);
+}
+
 /* The status fields' values; the undefined-range ones are read under the lock. */
 static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 {
@@ -58,7 +69,7 @@ static void verify_stats_snapshot(struct verify_c *vc, u64 *val)
 	spin_lock_irqsave(&vc->lock, flags);
 	val[VERIFY_STAT_UNVERIFIED_RANGES] = vc->unverified.nr;
 	val[VERIFY_STAT_UNVERIFIED_SPAN] = vc->unverified.sectors;
-	val[VERIFY_STAT_UNVERIFIED_MERGES] = vc->unverified.merges;
+	val[VERIFY_STAT_UNVERIFIED_MERGES] = dm_verify_merges(vc);
 	if (vc->ref_dev)
 		dm_verify_volatile_size(vc, &val[VERIFY_STAT_VOLATILE_SECTORS],
 					&val[VERIFY_STAT_VOLATILE_RANGES]);
@@ -179,6 +190,9 @@ static void verify_reset(struct verify_c *vc)
 	memset(vc->log, 0, sizeof(vc->log));
 	vc->log_seq = 0;
 	vc->unverified.merges = 0;
+	vc->unsynced.merges = 0;
+	if (vc->ref_dev)
+		dm_verify_volatile_reset_merges(vc);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
 	clear_bit(VERIFY_HALTED, &vc->flags);

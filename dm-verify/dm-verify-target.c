@@ -58,6 +58,26 @@ static void verify_issue_work(struct work_struct *work)
 	verify_issue(container_of(work, struct verify_io, work.work));
 }
 
+/* @src's ranges into @dst, which is under vc->lock; @src ends empty. */
+void dm_verify_extents_merge_into(struct verify_c *vc,
+				  struct verify_extents *dst,
+				  struct verify_extents *src)
+{
+	const struct verify_range *r = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vc->lock, flags);
+	if (!dst->nr) {
+		dm_verify_extents_move(dst, src);
+		dst->merges += src->merges;
+		src->merges = 0;
+	} else {
+		while ((r = dm_verify_extents_next(src, r)))
+			dm_verify_extents_add(dst, r->e.start, r->e.end);
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
 /*
  * Record what a completed write did to the comparability of its range,
  * and whether the data device may still lose it: a device without a
@@ -92,6 +112,32 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 }
 
 /*
+ * Digest mode: a discard or a failed write leaves its range undefined, a
+ * write that succeeds defines it again.  Called once the write completed
+ * and before its blocks' digests change (dm-verify-digest.c), whose
+ * metadata blocks are then marked dirty: a save that sees a block unknown
+ * also sees it undefined (verify_meta_fill()).  Again at the end, for a
+ * write whose digests were never taken; it changes nothing twice.
+ */
+void dm_verify_digest_account_undefined(struct verify_c *vc,
+					struct verify_io *io)
+{
+	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
+	unsigned long flags;
+
+	if (!undefined && !READ_ONCE(vc->unverified.nr))
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	if (undefined)
+		dm_verify_extents_add(&vc->unverified, io->sector,
+				      io->sector + io->nr_sectors);
+	else if (vc->unverified.nr)
+		dm_verify_extents_remove(&vc->unverified, io->sector,
+					 io->sector + io->nr_sectors);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/*
  * Digest mode: the whole blocks a write wrote now have the digest of what
  * it wrote, as a sync would have taken; they leave the unsynced set, or a
  * stopped sync would count them as unsynced for good.  A discard or a
@@ -108,20 +154,11 @@ static void verify_account_digest_write(struct verify_c *vc,
 	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
 	unsigned long flags;
 
-	if (!undefined && !READ_ONCE(vc->unsynced.nr) &&
-	    !READ_ONCE(vc->unverified.nr))
+	dm_verify_digest_account_undefined(vc, io);
+	if (undefined || !READ_ONCE(vc->unsynced.nr) || start >= end)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
-	if (undefined) {
-		dm_verify_extents_add(&vc->unverified, io->sector,
-				      io->sector + io->nr_sectors);
-	} else {
-		if (vc->unverified.nr)
-			dm_verify_extents_remove(&vc->unverified, io->sector,
-						 io->sector + io->nr_sectors);
-		if (vc->unsynced.nr && start < end)
-			dm_verify_extents_remove(&vc->unsynced, start, end);
-	}
+	dm_verify_extents_remove(&vc->unsynced, start, end);
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 

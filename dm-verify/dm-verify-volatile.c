@@ -58,6 +58,7 @@ int dm_verify_volatile_create(struct verify_c *vc, unsigned long max)
 static void verify_gen_free(struct verify_volatile *v, struct verify_gen *g)
 {
 	list_del(&g->list);
+	v->merges += g->set.merges;
 	dm_verify_extents_destroy(&g->set);
 	mempool_free(g, &v->pool);
 }
@@ -214,6 +215,7 @@ void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old)
 	struct verify_gen *newest = verify_gen_newest(&vc->vol), *g;
 	const struct verify_range *r;
 
+	vc->vol.merges += dm_verify_volatile_merges(old);
 	list_for_each_entry(g, &old->vol.gens, list) {
 		r = NULL;
 		while ((r = dm_verify_extents_next(&g->set, r)) &&
@@ -221,4 +223,28 @@ void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old)
 			dm_verify_extents_add(&newest->set, r->e.start,
 					      min(r->e.end, vc->ti->len));
 	}
+}
+
+/*
+ * Ranges widened for want of a new one, in every generation since the
+ * last reset: sectors taken as volatile too long.  Under the lock.
+ */
+u64 dm_verify_volatile_merges(struct verify_c *vc)
+{
+	struct verify_gen *g;
+	u64 n = vc->vol.merges;
+
+	list_for_each_entry(g, &vc->vol.gens, list)
+		n += g->set.merges;
+	return n;
+}
+
+/* Under the lock. */
+void dm_verify_volatile_reset_merges(struct verify_c *vc)
+{
+	struct verify_gen *g;
+
+	vc->vol.merges = 0;
+	list_for_each_entry(g, &vc->vol.gens, list)
+		g->set.merges = 0;
 }

@@ -109,6 +109,7 @@ struct verify_volatile {
 	struct list_head gens;		/* oldest first; the last one is open */
 	mempool_t pool;
 	unsigned long max;		/* ranges per generation */
+	u64 merges;			/* those of generations freed */
 };
 
 struct verify_scrub;
@@ -308,7 +309,10 @@ void dm_verify_stats_reset(struct verify_c *vc);
 void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old);
 void dm_verify_stats_restore(struct verify_c *vc, const u64 *val, unsigned int nr);
 
-/* Safe in any context, as the per-CPU ops are. */
+void dm_verify_extents_merge_into(struct verify_c *vc,
+				  struct verify_extents *dst,
+				  struct verify_extents *src);
+
 /*
  * The first range of @set (one of @vc's, under vc->lock) inside [@start,
  * @end), as dm_verify_extents_first(); no lock round when it is empty.
@@ -329,6 +333,7 @@ static inline bool verify_extents_first_locked(struct verify_c *vc,
 	return found;
 }
 
+/* Safe in any context, as the per-CPU ops are. */
 static inline void verify_stat_add(struct verify_c *vc, enum verify_stat i,
 				   u64 n)
 {
@@ -516,6 +521,11 @@ sector_t dm_verify_volatile_sectors(struct verify_c *vc);
 void dm_verify_volatile_size(struct verify_c *vc, u64 *sectors, u64 *ranges);
 sector_t dm_verify_volatile_lose(struct verify_c *vc, bool unverify);
 void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
+u64 dm_verify_volatile_merges(struct verify_c *vc);
+u64 dm_verify_merges(struct verify_c *vc);
+void dm_verify_digest_account_undefined(struct verify_c *vc,
+					struct verify_io *io);
+void dm_verify_volatile_reset_merges(struct verify_c *vc);
 
 /* dm-verify-status.c */
 void dm_verify_status(struct dm_target *ti, status_type_t type,
