@@ -600,8 +600,11 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 	__le64 *le;
 	int r;
 
-	/* Into the table's set only once all is loaded (a reload's are there). */
-	r = dm_verify_extents_init(&undef, 0);
+	/*
+	 * Into the table's set only once all is loaded (a reload's are
+	 * there), and bounded as it is: widened beyond, counted as merges.
+	 */
+	r = dm_verify_extents_init(&undef, vc->unverified.max);
 	if (r)
 		return r;
 	undef.gfp = GFP_NOIO | __GFP_NOWARN;

@@ -69,12 +69,13 @@ void dm_verify_extents_merge_into(struct verify_c *vc,
 	spin_lock_irqsave(&vc->lock, flags);
 	if (!dst->nr) {
 		dm_verify_extents_move(dst, src);
-		dst->merges += src->merges;
-		src->merges = 0;
 	} else {
 		while ((r = dm_verify_extents_next(src, r)))
 			dm_verify_extents_add(dst, r->e.start, r->e.end);
 	}
+	/* After a move, @src holds what @dst had. */
+	dst->merges += src->merges;
+	src->merges = 0;
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
@@ -114,10 +115,9 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 /*
  * Digest mode: a discard or a failed write leaves its range undefined, a
  * write that succeeds defines it again.  Called once the write completed
- * and before its blocks' digests change (dm-verify-digest.c), whose
+ * and before its blocks' digests change (verify_digest_written()), whose
  * metadata blocks are then marked dirty: a save that sees a block unknown
- * also sees it undefined (verify_meta_fill()).  Again at the end, for a
- * write whose digests were never taken; it changes nothing twice.
+ * also sees it undefined (verify_meta_fill()).
  */
 void dm_verify_digest_account_undefined(struct verify_c *vc,
 					struct verify_io *io)
@@ -140,10 +140,8 @@ void dm_verify_digest_account_undefined(struct verify_c *vc,
 /*
  * Digest mode: the whole blocks a write wrote now have the digest of what
  * it wrote, as a sync would have taken; they leave the unsynced set, or a
- * stopped sync would count them as unsynced for good.  A discard or a
- * failed write leaves its range undefined, as with a reference: its
- * content may differ at each read, so a sync must not take its digest
- * (dm_verify_digest_sync()); a write that succeeds defines it again.
+ * stopped sync would count them as unsynced for good.  What it did to the
+ * undefined ranges is done: dm_verify_digest_account_undefined().
  */
 static void verify_account_digest_write(struct verify_c *vc,
 					struct verify_io *io)
@@ -154,7 +152,6 @@ static void verify_account_digest_write(struct verify_c *vc,
 	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
 	unsigned long flags;
 
-	dm_verify_digest_account_undefined(vc, io);
 	if (undefined || !READ_ONCE(vc->unsynced.nr) || start >= end)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
