@@ -527,6 +527,31 @@ static void verify_digest_set_fn(void *ctx, u64 block, u64 digest)
 }
 
 /*
+ * Digest mode: a discard or a failed write leaves its range undefined, a
+ * write that succeeds defines it again.  Called once the write completed
+ * and before its blocks' digests change (verify_digest_written()), whose
+ * metadata blocks are then marked dirty: a save that sees a block unknown
+ * also sees it undefined (verify_meta_fill()).
+ */
+static void verify_digest_account_undefined(struct verify_c *vc,
+					    struct verify_io *io)
+{
+	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
+	unsigned long flags;
+
+	if (!undefined && !READ_ONCE(vc->unverified.nr))
+		return;
+	spin_lock_irqsave(&vc->lock, flags);
+	if (undefined)
+		dm_verify_extents_add(&vc->unverified, io->sector,
+				      io->sector + io->nr_sectors);
+	else if (vc->unverified.nr)
+		dm_verify_extents_remove(&vc->unverified, io->sector,
+					 io->sector + io->nr_sectors);
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+/*
  * A write, write zeroes or discard completed: set the digests of the whole
  * blocks a successful write wrote, make everything else it touched unknown.
  */
@@ -539,7 +564,7 @@ static void verify_digest_written(struct verify_io *io)
 	u64 head = io->sector >> shift, tail = (end - 1) >> shift;
 	u64 first, last, b;
 
-	dm_verify_digest_account_undefined(vc, io);
+	verify_digest_account_undefined(vc, io);
 	if (io->op == VERIFY_OP_DISCARD || io->data_status ||
 	    (io->op == VERIFY_OP_WRITE && !io->copy_bio)) {
 		dg->ops->invalidate(dg, head, tail - head + 1);

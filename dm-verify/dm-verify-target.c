@@ -58,7 +58,7 @@ static void verify_issue_work(struct work_struct *work)
 	verify_issue(container_of(work, struct verify_io, work.work));
 }
 
-/* @src's ranges into @dst, which is under vc->lock; @src ends empty. */
+/* @src's ranges into @dst, which is under vc->lock; the caller destroys @src. */
 void dm_verify_extents_merge_into(struct verify_c *vc,
 				  struct verify_extents *dst,
 				  struct verify_extents *src)
@@ -113,35 +113,10 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 }
 
 /*
- * Digest mode: a discard or a failed write leaves its range undefined, a
- * write that succeeds defines it again.  Called once the write completed
- * and before its blocks' digests change (verify_digest_written()), whose
- * metadata blocks are then marked dirty: a save that sees a block unknown
- * also sees it undefined (verify_meta_fill()).
- */
-void dm_verify_digest_account_undefined(struct verify_c *vc,
-					struct verify_io *io)
-{
-	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
-	unsigned long flags;
-
-	if (!undefined && !READ_ONCE(vc->unverified.nr))
-		return;
-	spin_lock_irqsave(&vc->lock, flags);
-	if (undefined)
-		dm_verify_extents_add(&vc->unverified, io->sector,
-				      io->sector + io->nr_sectors);
-	else if (vc->unverified.nr)
-		dm_verify_extents_remove(&vc->unverified, io->sector,
-					 io->sector + io->nr_sectors);
-	spin_unlock_irqrestore(&vc->lock, flags);
-}
-
-/*
  * Digest mode: the whole blocks a write wrote now have the digest of what
  * it wrote, as a sync would have taken; they leave the unsynced set, or a
  * stopped sync would count them as unsynced for good.  What it did to the
- * undefined ranges is done: dm_verify_digest_account_undefined().
+ * undefined ranges is done: verify_digest_account_undefined().
  */
 static void verify_account_digest_write(struct verify_c *vc,
 					struct verify_io *io)

@@ -523,8 +523,6 @@ sector_t dm_verify_volatile_lose(struct verify_c *vc, bool unverify);
 void dm_verify_volatile_take_over(struct verify_c *vc, struct verify_c *old);
 u64 dm_verify_volatile_merges(struct verify_c *vc);
 u64 dm_verify_merges(struct verify_c *vc);
-void dm_verify_digest_account_undefined(struct verify_c *vc,
-					struct verify_io *io);
 void dm_verify_volatile_reset_merges(struct verify_c *vc);
 
 /* dm-verify-status.c */
