@@ -21,6 +21,8 @@
 #   make demo                   boot a guest running tests/demo.sh
 #   make bench [K=..]           boot a guest running tests/bench.sh: dm-verify
 #                               against dm-linear, dm-mirror and dm-flakey
+#   make bench-ab REV=<rev> [K=..]  REV's module against this tree's, round by
+#                               round in one guest (tests/bench/ab.py)
 #   make bench-crashloop [K=..] ext4 crash-loop rate: dm-verify's crash against
 #                               dm-flakey's drop_writes reloads
 #   make tools                  build build/tools/dmverify
@@ -60,7 +62,7 @@ TOOLS_FILES = $(wildcard $(TOP)/tools/dmverify/*.c $(TOP)/tools/dmverify/*.h \
 	$(TOP)/tools/dmverify/include/linux/*.h)
 
 .PHONY: all module modules-all lint lint-build checkpatch checkpatch-tools shellcheck docs \
-	unit check test demo demo-run clean tools install bench bench-crashloop profile dkms-install \
+	unit check test demo demo-run clean tools install bench bench-ab bench-crashloop profile dkms-install \
 	check-debug test-debug check-debug-selftest test-debug-selftest \
 	check-mutants
 
@@ -222,6 +224,21 @@ demo-run: module tools
 bench: module
 	$(TOP)/tools/install-deps
 	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 3000 --script $(TOP)/tests/bench.sh
+
+# REV's module is built from `git archive REV` under build/ab/<rev>/.
+BENCH_K = $(if $(K),$(K),$(KVER))
+bench-ab:
+	@[ -n "$(REV)" ] || { echo "usage: make bench-ab REV=<git revision> [K=<kver>]" >&2; exit 2; }
+	@set -e; rev=$$(git -C $(TOP) rev-parse --short "$(REV)^{commit}"); \
+	d=$(BUILD)/ab/$$rev; rm -rf $$d; mkdir -p $$d/src; \
+	git -C $(TOP) archive "$$rev" dm-verify | tar -x -C $$d/src; \
+	$(MAKE) --no-print-directory module DMV_SRC=$$d/src/dm-verify \
+		KVER=$(BENCH_K) KDIR=/usr/src/linux-headers-$(BENCH_K) MDIR=$$d/$(BENCH_K) >$$d/build.log || \
+		{ cat $$d/build.log; exit 1; }; \
+	$(MAKE) --no-print-directory module KVER=$(BENCH_K) \
+		KDIR=/usr/src/linux-headers-$(BENCH_K) MDIR=$(BUILD)/$(BENCH_K) >/dev/null; \
+	BENCH_AB_A=$$d/$(BENCH_K)/dm-verify.ko $(TOP)/tests/check -k $(BENCH_K) -t 3000 \
+		--script $(TOP)/tests/bench/ab.sh
 
 # perf profile of 1 MiB sequential I/O, dm-linear against dm-verify.
 bench-crashloop: module
