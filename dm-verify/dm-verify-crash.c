@@ -497,10 +497,7 @@ static int verify_crash_undo(struct verify_c *vc, struct list_head *undo,
 			     struct verify_crash_opts *opt,
 			     struct verify_crash_result *res)
 {
-	unsigned int lbs = max(bdev_logical_block_size(verify_data_bdev(vc)),
-			       vc->ref_dev ?
-			       bdev_logical_block_size(vc->ref_dev->bdev) : 0);
-	sector_t bs = lbs >> SECTOR_SHIFT, b;
+	sector_t bs = verify_legs_lbs(vc) >> SECTOR_SHIFT, b;
 	struct verify_extents *settled = &opt->settled;
 	struct verify_undo *u;
 	bool lost, torn;

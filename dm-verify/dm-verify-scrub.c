@@ -622,6 +622,7 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 	const char *name = dm_table_device_name(vc->ti->table);
 	const char *what = kind == VERIFY_PASS_SYNC ? "sync" : "scrub";
 	unsigned long long start = 0, end = vc->ti->len;
+	unsigned int lbs = verify_legs_lbs(vc) >> SECTOR_SHIFT;
 	int r;
 
 	if (argc == 2) {
@@ -630,6 +631,12 @@ int dm_verify_pass_message(struct verify_c *vc, enum verify_pass_kind kind,
 		    end > vc->ti->len) {
 			DMERR("%s: %s: expected <start> <end>, start below end, end <= %llu",
 			      name, what, (unsigned long long)vc->ti->len);
+			return -EINVAL;
+		}
+		/* A leg fails a read that is not whole logical blocks. */
+		if ((start | end) & (lbs - 1)) {
+			DMERR("%s: %s: <start> and <end> must be whole logical blocks (%u sectors)",
+			      name, what, lbs);
 			return -EINVAL;
 		}
 	} else if (argc) {

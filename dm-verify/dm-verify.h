@@ -301,6 +301,13 @@ static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 	return vc->data_dev->bdev;
 }
 
+/* The larger of the legs' logical block sizes, in bytes. */
+static inline unsigned int verify_legs_lbs(struct verify_c *vc)
+{
+	return max(bdev_logical_block_size(verify_data_bdev(vc)),
+		   vc->ref_dev ? bdev_logical_block_size(vc->ref_dev->bdev) : 0);
+}
+
 /* dm-verify-stats.c */
 int dm_verify_stats_create(struct verify_c *vc);
 void dm_verify_stats_destroy(struct verify_c *vc);
