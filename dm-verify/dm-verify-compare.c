@@ -469,6 +469,10 @@ static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
 			     name, (unsigned long long)(io->sector + from),
 			     (unsigned long long)(to - from), r);
 		verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS, to - from);
+		/* What the caller holds differs from the reference: not that. */
+		if (READ_ONCE(vc->policy) == VERIFY_REFERENCE)
+			verify_copy_reference(io, d, (u64)from << SECTOR_SHIFT,
+					      (u64)to << SECTOR_SHIFT);
 		return false;
 	}
 	/*
@@ -501,7 +505,7 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 	struct verify_c *vc = io->vc;
 	struct verify_diff d, found;
 	sector_t from = 0, to;
-	bool matched = false;
+	bool matched = false, unconfirmed = false;
 	unsigned int i;
 
 	*status = BLK_STS_OK;
@@ -521,8 +525,10 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 		if (d.first != U64_MAX) {
 			if (!can_sleep)
 				return false;
-			if (!verify_window_reread(io, &d, from, to, &matched))
+			if (!verify_window_reread(io, &d, from, to, &matched)) {
+				unconfirmed = true;
 				goto next;
+			}
 		}
 		dm_verify_count_skipped(io, &d);
 		if (d.first != U64_MAX) {
@@ -547,6 +553,8 @@ next:
 	}
 	if (matched)
 		verify_stat_inc(vc, VERIFY_STAT_REREAD_MATCHES);
+	if (unconfirmed)
+		*status = dm_verify_unconfirmed_status(vc);
 	if (found.first == U64_MAX)
 		return true;
 

@@ -728,6 +728,7 @@ static bool verify_digest_check(struct verify_io *io, bool can_sleep,
 				     io->nr_sectors, r);
 			verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
 					io->nr_sectors);
+			*status = dm_verify_unconfirmed_status(vc);
 			return true;
 		}
 		if (!c.f.bad) {

@@ -301,6 +301,19 @@ static inline struct block_device *verify_data_bdev(struct verify_c *vc)
 	return vc->data_dev->bdev;
 }
 
+/*
+ * A read whose payload differed and whose re-read failed: nothing tells
+ * which copy is right, so no mismatch is reported, but under on_mismatch
+ * error and halt the caller must not take that payload as good.
+ */
+static inline blk_status_t dm_verify_unconfirmed_status(struct verify_c *vc)
+{
+	enum verify_policy policy = READ_ONCE(vc->policy);
+
+	return policy == VERIFY_ERROR || policy == VERIFY_HALT ?
+	       BLK_STS_IOERR : BLK_STS_OK;
+}
+
 /* The larger of the legs' logical block sizes, in bytes. */
 static inline unsigned int verify_legs_lbs(struct verify_c *vc)
 {
