@@ -813,6 +813,8 @@ static bool verify_take_over(struct verify_c *vc)
 		dm_verify_wcache_take_over(vc, old);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
+		/* Set by message only: a reload's table line cannot carry it. */
+		WRITE_ONCE(vc->scrub_rate, READ_ONCE(old->scrub_rate));
 		spin_unlock(&vc->lock);
 		spin_unlock_irqrestore(&old->lock, flags);
 		/*
