@@ -297,7 +297,8 @@ void dm_verify_digest_destroy(struct verify_c *vc)
  * max_sectors from max_hw_sectors, 6.1 stacks both.  Write zeroes is cut
  * at a limit of its own, by blkdev_issue_zeroout() and by dm (a loop
  * device's is 8388607 sectors), and no read fills in the rest of a block
- * it covers in part.
+ * it covers in part.  Cuts fall on block boundaries for bios that start
+ * on one.
  */
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits)
 {
@@ -312,9 +313,9 @@ void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits)
 		limits->max_hw_sectors = round_down(limits->max_hw_sectors, n);
 	if (limits->max_dev_sectors >= n)
 		limits->max_dev_sectors = round_down(limits->max_dev_sectors, n);
-	if (limits->max_write_zeroes_sectors >= n)
-		limits->max_write_zeroes_sectors =
-			round_down(limits->max_write_zeroes_sectors, n);
+	/* Below a block, every piece would be partial: zero pages instead. */
+	limits->max_write_zeroes_sectors =
+		round_down(limits->max_write_zeroes_sectors, n);
 }
 
 u64 dm_verify_digest_unknown(struct verify_c *vc)
