@@ -36,6 +36,7 @@ BUILD := $(TOP)/build
 
 # Module sources; overridable to test the infrastructure with another tree.
 DMV_SRC ?= $(TOP)/dm-verify
+KUNIT_SRC ?= $(TOP)/tests/unit
 
 KVERS := $(shell $(TOP)/tests/lib/kernels --headers-only)
 KVER ?= $(lastword $(KVERS))
@@ -76,7 +77,7 @@ module:
 	@rm -f $(MDIR)/*.c $(MDIR)/*.h $(MDIR)/Kbuild $(MDIR)/.srcsum
 	@cp -p $(DMV_SRC)/*.c $(wildcard $(DMV_SRC)/*.h) $(DMV_SRC)/Kbuild $(MDIR)/
 	@rm -rf $(MDIR)/kunit && mkdir -p $(MDIR)/kunit
-	@cp -p $(addprefix $(TOP)/tests/unit/,unit-tests.c fault-tests.c unit.h kunit-logic.c) $(MDIR)/kunit/
+	@cp -p $(addprefix $(KUNIT_SRC)/,unit-tests.c fault-tests.c unit.h kunit-logic.c) $(MDIR)/kunit/
 	$(MAKE) -C $(KDIR) M=$(MDIR) $(KBUILD_ARGS) modules
 	@$(TOP)/tests/lib/srcsum $(MDIR) > $(MDIR)/.srcsum
 
@@ -231,8 +232,8 @@ bench-ab:
 	@[ -n "$(REV)" ] || { echo "usage: make bench-ab REV=<git revision> [K=<kver>]" >&2; exit 2; }
 	@set -e; rev=$$(git -C $(TOP) rev-parse --short "$(REV)^{commit}"); \
 	d=$(BUILD)/ab/$$rev; rm -rf $$d; mkdir -p $$d/src; \
-	git -C $(TOP) archive "$$rev" dm-verify | tar -x -C $$d/src; \
-	$(MAKE) --no-print-directory module DMV_SRC=$$d/src/dm-verify \
+	git -C $(TOP) archive "$$rev" dm-verify tests/unit | tar -x -C $$d/src; \
+	$(MAKE) --no-print-directory module DMV_SRC=$$d/src/dm-verify KUNIT_SRC=$$d/src/tests/unit \
 		KVER=$(BENCH_K) KDIR=/usr/src/linux-headers-$(BENCH_K) MDIR=$$d/$(BENCH_K) >$$d/build.log || \
 		{ cat $$d/build.log; exit 1; }; \
 	$(MAKE) --no-print-directory module KVER=$(BENCH_K) \

@@ -7,8 +7,9 @@ A ratio to dm-linear moves with the host by more than most changes move it
 run before gave 0.91, with no change in between).  Here module A (another
 revision) and module B (this tree) take turns: each round loads A, runs
 every workload on dm-linear and the targets, then loads B and does the
-same, so each build's ratio is paired with its own dm-linear run, and
-both builds see the same stretch of host time.  Prints each build's median
+same (B first in every other round), so each build's ratio is paired
+with its own dm-linear run, and both builds see the same stretch of host
+time.  Prints each build's median
 ratio with its rounds, and the median of B's ratio over A's, round by round.
 
 Environment (forwarded by tests/check): BENCH_AB_A, the other build's
@@ -24,9 +25,16 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load(path):
+def load(path, bench=None):
+    """Load the build at @path; point @bench at its defaults and fields."""
     subprocess.run(["rmmod", "dm_verify"], capture_output=True)
     subprocess.run(["insmod", path], check=True)
+    if bench:
+        with open(bench.INLINE_PARAM) as f:
+            bench.INLINE_DEFAULT = f.read().strip()
+        # The build directory holds a copy of the sources it was built from.
+        bench.FIELDS = bench.status_names(
+            os.path.join(os.path.dirname(path), "dm-verify-schema.h"))
 
 
 def main():
@@ -54,8 +62,10 @@ def main():
         sys.exit(f"unknown targets {unknown} or no workload in {names}")
     ratios = {}
     for rnd in range(rounds):
-        for build, path in builds.items():
-            load(path)
+        # Each build first in every other round: drift within a round
+        # falls on both alike.
+        for build in ("A", "B") if rnd % 2 == 0 else ("B", "A"):
+            load(builds[build], bench)
             for name, rw, bs, qd, nj in workloads:
                 lin = None
                 for target in ["linear"] + targets:

@@ -75,10 +75,11 @@ def tables(sectors):
     }
 
 
-def status_names():
-    """The status fields' names, in order, from the schema header."""
-    hdr = os.path.join(os.environ.get("REPO", "."), "dm-verify",
-                       "dm-verify-schema.h")
+def status_names(hdr=None):
+    """The status fields' names, in order, from the schema header (this
+    tree's unless @hdr names another build's)."""
+    hdr = hdr or os.path.join(os.environ.get("REPO", "."), "dm-verify",
+                              "dm-verify-schema.h")
     with open(hdr) as f:
         text = f.read()
     fields = text.split("#define VERIFY_STATUS_FIELDS(X)")[1].split("\n\n")[0]
