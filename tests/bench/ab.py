@@ -16,7 +16,6 @@ Environment (forwarded by tests/check): BENCH_AB_A, the other build's
 dm-verify.ko; BENCH_ROUNDS (6), BENCH_TARGETS (verify,digest) and
 BENCH_WORKLOADS (randread-4k-qd32,randwrite-4k-qd32: names from bench.py).
 """
-import json
 import os
 import statistics
 import subprocess
@@ -106,10 +105,7 @@ def main():
             print(f"{name:22}{target:9}{row['a_ratio']:7.2f}{row['b_ratio']:7.2f}"
                   f"{pair:7.2f}  " + " ".join(f"{x:.2f}" for x in a) + " | " +
                   " ".join(f"{x:.2f}" for x in b))
-    path = os.path.join(outdir, "ab.json")
-    with open(path, "w") as f:
-        json.dump(result, f, indent=2)
-    print(f"\nwrote {path}")
+    bench.write_result(outdir, "ab.json", result)
 
 
 if __name__ == "__main__":

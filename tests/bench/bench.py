@@ -52,6 +52,14 @@ EXTRA_WORKLOADS = [
 ]
 
 
+def write_result(outdir, name, result):
+    """Write @result as JSON to @outdir/@name and say where."""
+    path = os.path.join(outdir, name)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=2)
+    print(f"\nwrote {path}")
+
+
 def sh(*args, **kw):
     return subprocess.run(args, check=True, capture_output=True, text=True, **kw).stdout
 
@@ -460,10 +468,7 @@ def main():
               f"{s['peak_qd256_kb']} KiB peak at iodepth 256")
     for p in result.get("passes", []):
         print_passes(p)
-    path = os.path.join(outdir, "bench.json")
-    with open(path, "w") as f:
-        json.dump(result, f, indent=2)
-    print(f"\nwrote {path}")
+    write_result(outdir, "bench.json", result)
 
 
 if __name__ == "__main__":
