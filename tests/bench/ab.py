@@ -9,8 +9,8 @@ revision) and module B (this tree) take turns: each round loads A, runs
 every workload on dm-linear and the targets, then loads B and does the
 same (B first in every other round), so each build's ratio is paired
 with its own dm-linear run, and both builds see the same stretch of host
-time.  Prints each build's median
-ratio with its rounds, and the median of B's ratio over A's, round by round.
+time.  Prints each build's median ratio with its rounds, and the median
+of B's ratio over A's, round by round.
 
 Environment (forwarded by tests/check): BENCH_AB_A, the other build's
 dm-verify.ko; BENCH_ROUNDS (6), BENCH_TARGETS (verify,digest) and
@@ -71,14 +71,8 @@ def main():
                     # dm-linear and digest mode write ram0 only.
                     if " /dev/ram1 " in tabs[target]:
                         bench.sync_legs()
-                    bench.set_inline(target)
-                    dev = bench.create(tabs[target])
-                    try:
-                        bench.sync_digests(target)
-                        iops = bench.fio(dev, rw, bs, qd, nj)[0]
-                        bench.check_clean(target)
-                    finally:
-                        bench.remove()
+                    iops = bench.run_target(target, tabs[target], rw, bs,
+                                            qd, nj)[0]
                     if target == "linear":
                         lin = iops
                     else:

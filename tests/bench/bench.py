@@ -212,6 +212,19 @@ def fio(dev, rw, bs, qd, numjobs=1, runtime=RUNTIME):
     return iops, mibs, p99_us(job)
 
 
+def run_target(target, table, rw, bs, qd, nj):
+    """One fio run on a device created from @table; its fio() result."""
+    set_inline(target)
+    dev = create(table)
+    try:
+        sync_digests(target)
+        result = fio(dev, rw, bs, qd, nj)
+        check_clean(target)
+    finally:
+        remove()
+    return result
+
+
 def slab_kb():
     with open("/proc/meminfo") as f:
         for line in f:
@@ -382,14 +395,8 @@ def main():
                         " /dev/ram1 " in table:
                     sync_legs()
                     diverged = False
-                set_inline(target)
-                dev = create(table)
-                try:
-                    sync_digests(target)
-                    raw[name][target].append(fio(dev, rw, bs, qd, nj))
-                    check_clean(target)
-                finally:
-                    remove()
+                raw[name][target].append(run_target(target, table, rw, bs,
+                                                    qd, nj))
                 if rw != "read" and rw != "randread" and target not in BOTH_LEGS:
                     diverged = True
             print(f"round {rnd + 1}: {name} done", flush=True)
