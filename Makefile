@@ -222,12 +222,14 @@ demo:
 demo-run: module tools
 	$(TOP)/tests/check -k $(KVER) --script $(TOP)/tests/demo.sh
 
+# The guest kernel of the bench, crashloop and profile scripts.
+BENCH_K = $(if $(K),$(K),$(KVER))
+
 bench: module
 	$(TOP)/tools/install-deps
-	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 3000 --script $(TOP)/tests/bench.sh
+	$(TOP)/tests/check -k $(BENCH_K) -t 3000 --script $(TOP)/tests/bench.sh
 
 # REV's module is built from `git archive REV` under build/ab/<rev>/.
-BENCH_K = $(if $(K),$(K),$(KVER))
 bench-ab:
 	@[ -n "$(REV)" ] || { echo "usage: make bench-ab REV=<git revision> [K=<kver>]" >&2; exit 2; }
 	@set -e; rev=$$(git -C $(TOP) rev-parse --short "$(REV)^{commit}"); \
@@ -241,12 +243,12 @@ bench-ab:
 	BENCH_AB_A=$$d/$(BENCH_K)/dm-verify.ko $(TOP)/tests/check -k $(BENCH_K) -t 3000 \
 		--script $(TOP)/tests/bench/ab.sh
 
-# perf profile of 1 MiB sequential I/O, dm-linear against dm-verify.
 bench-crashloop: module
-	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) -t 1200 --script $(TOP)/tests/bench/crashloop.sh
+	$(TOP)/tests/check -k $(BENCH_K) -t 1200 --script $(TOP)/tests/bench/crashloop.sh
 
+# perf profile of 1 MiB sequential I/O, dm-linear against dm-verify.
 profile: module
-	$(TOP)/tests/check -k $(if $(K),$(K),$(KVER)) --script $(TOP)/tests/bench/profile.sh
+	$(TOP)/tests/check -k $(BENCH_K) --script $(TOP)/tests/bench/profile.sh
 
 DKMS_VER = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 
