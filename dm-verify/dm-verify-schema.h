@@ -45,7 +45,8 @@
 	X(PARTIAL_BLOCK_WRITES, partial_block_writes)	\
 	X(DIRTY_REGIONS, dirty_regions)			\
 	X(METADATA_ERRORS, metadata_errors)		\
-	X(REREAD_MATCHES, reread_matches)
+	X(REREAD_MATCHES, reread_matches)		\
+	X(PASS_FAILED_SECTORS, pass_failed_sectors)
 
 /* Values of the first field, <state>. */
 #define VERIFY_STATES(X)				\

@@ -27,7 +27,8 @@
  * done and untracked; suspend must, since a suspended target issues no
  * I/O.  Chunks start in order, so those before one that started are done
  * too; the position reported (s->pos) only moves over chunks that are
- * done, in order.
+ * done, in order.  A chunk that fails (a leg's read, a repair or a sync's
+ * copy) is counted in pass_failed_sectors and logged, and the pass goes on.
  *
  * Memory: VERIFY_PASS_DEPTH chunks of each leg the target has, vmalloc'ed
  * once per target at its first pass: 4 MiB per leg, 8 MiB with a
@@ -337,8 +338,7 @@ struct verify_scrub_ring {
 	unsigned int head;		/* the oldest chunk in flight */
 	unsigned int nr;		/* chunks in flight */
 	sector_t pos;			/* the chunks before it are done */
-	bool held;			/* a chunk failed: pos stays */
-	int r;
+	u64 failed;			/* sectors of the chunks that failed */
 	u64 unknown;
 };
 
@@ -352,17 +352,44 @@ static void verify_scrub_retire(struct verify_scrub *s,
 	ring->head = (ring->head + 1) % VERIFY_PASS_DEPTH;
 	ring->nr--;
 	ring->unknown += c->unknown;
-	if (ring->held)
-		return;
+	/*
+	 * A chunk that could not be read (or copied, or repaired) is counted
+	 * and passed over, as a scrub of btrfs or md goes on past a bad
+	 * sector: ending the pass there would leave the rest of a large
+	 * volume unchecked for one unreadable spot.  A sync leaves it
+	 * unsynced.
+	 */
 	if (c->r) {
-		ring->held = true;
-		ring->r = c->r;
-		return;
+		ring->failed += c->io.nr_sectors;
+		verify_stat_add(s->vc, VERIFY_STAT_PASS_FAILED_SECTORS,
+				c->io.nr_sectors);
 	}
 	ring->pos += c->io.nr_sectors;
 	spin_lock_irqsave(&s->vc->lock, flags);
 	s->pos = ring->pos;
 	spin_unlock_irqrestore(&s->vc->lock, flags);
+}
+
+/* What the pass did, once it has ended: one line, for the logs. */
+static void verify_scrub_closing_line(struct verify_scrub *s, sector_t start,
+				      const struct verify_scrub_ring *ring)
+{
+	struct verify_c *vc = s->vc;
+	char failed[48] = "", unknown[48] = "";
+
+	if (ring->failed)
+		snprintf(failed, sizeof(failed), ", %llu sectors failed",
+			 (unsigned long long)ring->failed);
+	if (vc->digest && s->kind == VERIFY_PASS_SCRUB)
+		snprintf(unknown, sizeof(unknown), ", %llu unknown blocks skipped",
+			 (unsigned long long)ring->unknown);
+	DMINFO("%s: %s of %llu-%llu %s at %llu%s%s",
+	       dm_table_device_name(vc->ti->table),
+	       s->kind == VERIFY_PASS_SYNC ? "sync" :
+	       s->repair ? "scrub repair" : "scrub",
+	       (unsigned long long)start, (unsigned long long)s->end,
+	       ring->pos < s->end ? "stopped" : "done",
+	       (unsigned long long)ring->pos, unknown, failed);
 }
 
 /*
@@ -387,7 +414,7 @@ static void verify_scrub_work(struct work_struct *work)
 		while (ring.nr &&
 		       try_wait_for_completion(&s->chunk[ring.head].done))
 			verify_scrub_retire(s, &ring);
-		more = next < end && !ring.held && !stopped &&
+		more = next < end && !stopped &&
 		       !verify_scrub_must_stop(vc, s);
 		if (!more && !ring.nr)
 			break;
@@ -436,20 +463,7 @@ static void verify_scrub_work(struct work_struct *work)
 			verify_scrub_retire(s, &ring);
 	}
 
-	if (vc->digest && s->kind == VERIFY_PASS_SCRUB)
-		DMINFO("%s: scrub of %llu-%llu %s at %llu, %llu unknown blocks skipped",
-		       dm_table_device_name(vc->ti->table),
-		       (unsigned long long)start, (unsigned long long)end,
-		       ring.r ? "failed" : ring.pos < end ? "stopped" : "done",
-		       (unsigned long long)ring.pos, ring.unknown);
-	else
-		DMINFO("%s: %s of %llu-%llu %s at %llu",
-		       dm_table_device_name(vc->ti->table),
-		       s->kind == VERIFY_PASS_SYNC ? "sync" :
-		       s->repair ? "scrub repair" : "scrub",
-		       (unsigned long long)start, (unsigned long long)end,
-		       ring.r ? "failed" : ring.pos < end ? "stopped" : "done",
-		       (unsigned long long)ring.pos);
+	verify_scrub_closing_line(s, start, &ring);
 	spin_lock_irqsave(&vc->lock, flags);
 	s->running = false;
 	spin_unlock_irqrestore(&vc->lock, flags);

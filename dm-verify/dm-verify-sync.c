@@ -13,8 +13,9 @@
  * on both legs makes its range comparable at once, as the legs now agree
  * there; the pass copies only what is still unsynced, or a write the data
  * device lost after it completed would be copied over on the reference,
- * and never found.  A pass that stops or fails leaves the rest unsynced: never a
- * false mismatch, and a later sync completes it.  Regions undefined for
+ * and never found.  A pass that stops leaves the rest unsynced, and a chunk
+ * that fails stays so: never a false mismatch, and a later sync completes
+ * it.  Regions undefined for
  * other reasons (failed writes, discards) stay undefined: their content may
  * differ at each read, whatever a copy found.
  *

@@ -73,14 +73,21 @@ static void scrub_bar(const struct dmv_dev *d, bool sync, uint64_t first,
 			d->s.v[DMV_ST_SCRUB_MISMATCHES]);
 }
 
+/* A counter's growth since @before; a reset during the pass zeroes it. */
+static uint64_t grown(uint64_t now, uint64_t before)
+{
+	return now >= before ? now - before : now;
+}
+
 /*
- * Poll until the pass that started at sector @first ends (@found: the
- * scrub mismatches before it).  0: it completed clean; 1: it completed and
- * found mismatches (scrub only); 3: it was stopped (scrub stop, suspend,
- * halt, crash) or failed, or the device went away.
+ * Poll until the pass that started at sector @first ends (@found, @failed:
+ * the scrub mismatches and failed pass sectors before it).  0: it
+ * completed clean; 1: it completed and found mismatches (scrub only); 3:
+ * it was stopped (scrub stop, suspend, halt, crash), chunks of it failed
+ * (and it found no mismatch), or the device went away.
  */
 static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
-		      uint64_t first, uint64_t found)
+		      uint64_t first, uint64_t found, uint64_t failed)
 {
 	const char *what = sync ? "sync" : "scrub";
 	int running = sync ? DMV_ST_SYNC_RUNNING : DMV_ST_SCRUB_RUNNING;
@@ -115,10 +122,8 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	}
 	if (bar)
 		fputc('\n', stderr);
-	/* A reset during the pass zeroes the counter. */
-	found = d->s.v[DMV_ST_SCRUB_MISMATCHES] >= found ?
-		d->s.v[DMV_ST_SCRUB_MISMATCHES] - found :
-		d->s.v[DMV_ST_SCRUB_MISMATCHES];
+	found = grown(d->s.v[DMV_ST_SCRUB_MISMATCHES], found);
+	failed = grown(d->s.v[DMV_ST_PASS_FAILED_SECTORS], failed);
 	/*
 	 * A halt or crash ends the pass with the chunks in flight counted as
 	 * done, the rest of the halting one unchecked: ended early too.
@@ -126,16 +131,19 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END] ||
 	    !strcmp(d->s.state, "halted") || !strcmp(d->s.state, "crashed")) {
 		warnx("%s: %s ended at sector %" PRIu64 " of %" PRIu64
-		      " (stopped, suspended, halted, crashed or failed; see dmesg)",
+		      " (stopped, suspended, halted or crashed; see dmesg)",
 		      d->name, what, d->s.v[DMV_ST_SCRUB_POSITION],
 		      d->s.v[DMV_ST_SCRUB_END]);
 		return EX_SYSTEM;
 	}
+	if (failed)
+		warnx("%s: %s passed over %" PRIu64 " sectors it could not %s (see dmesg)",
+		      d->name, what, failed, sync ? "copy" : "check");
 	if (sync) {
 		if (!o->json)
 			printf("%s: sync done, %" PRIu64 " sectors left unsynced\n",
 			       d->name, d->s.v[DMV_ST_UNSYNCED_SECTORS]);
-		return EX_CLEAN;
+		return failed ? EX_SYSTEM : EX_CLEAN;
 	}
 	if (!o->json && d->t.digest[0])
 		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
@@ -145,7 +153,7 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 		printf("%s: scrub done, %" PRIu64 " mismatching sectors, %" PRIu64
 		       " repaired in all\n", d->name, found,
 		       d->s.v[DMV_ST_REPAIRED_SECTORS]);
-	return found ? EX_MISMATCH : EX_CLEAN;
+	return found ? EX_MISMATCH : failed ? EX_SYSTEM : EX_CLEAN;
 }
 
 /*
@@ -155,7 +163,7 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 {
 	const char *what = sync ? "sync" : "scrub";
-	uint64_t start = 0, end, before;
+	uint64_t start = 0, end, before, failed;
 	char msg[96], *resp = NULL;
 	struct dmv_dev d;
 	int r;
@@ -181,6 +189,7 @@ static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 	if (r)
 		return r;
 	before = d.s.v[DMV_ST_SCRUB_MISMATCHES];
+	failed = d.s.v[DMV_ST_PASS_FAILED_SECTORS];
 	if (argc == 3)
 		snprintf(msg, sizeof(msg), "%s%s %" PRIu64 " %" PRIu64, what,
 			 o->repair ? " repair" : "", start, end);
@@ -191,7 +200,7 @@ static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 	if (r || !o->wait)
 		return r;
 	r = dmv_load(argv[0], UINT64_MAX, &d, false);
-	return r ? r : scrub_wait(o, &d, sync, start, before);
+	return r ? r : scrub_wait(o, &d, sync, start, before, failed);
 }
 
 int cmd_scrub(struct dmv_opts *o, int argc, char **argv)

@@ -282,7 +282,8 @@ static const struct dmv_command commands[] = {
 	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
 	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
 	  "                   terminal; exit 0 when it completed clean, 1 when it\n"
-	  "                   completed with mismatches, 3 when it was stopped\n"
+	  "                   found mismatches, 3 when it was stopped or passed\n"
+	  "                   over chunks it could not read (pass_failed_sectors)\n"
 	  "  -J, --json       with --wait, one JSON {\"scrub\": {...}} line per poll\n"
 	  "                   (with unknown_blocks in digest mode)\n"
 	  "  -S, --stop       end the running pass\n" },
@@ -301,7 +302,7 @@ static const struct dmv_command commands[] = {
 	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
 	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
 	  "                   terminal; exit 0 when it completed, 3 when it was\n"
-	  "                   stopped or failed\n"
+	  "                   stopped or chunks of it failed (left unsynced)\n"
 	  "  -J, --json       with --wait, one JSON {\"sync\": {...}} line per poll\n"
 	  "  -S, --stop       end the running pass\n" },
 	{ "reset", cmd_reset, 1, 1, "h", help_opts, DMV_OUT_NONE,

@@ -95,6 +95,8 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_PARTIAL_BLOCK_WRITES] = "digest mode: writes that covered a block in part (a known block is read and kept known)",
 	[DMV_ST_DIRTY_REGIONS] = "digest mode, metadata device: write-intent regions set (unknown after an unclean shutdown)",
 	[DMV_ST_METADATA_ERRORS] = "writes to the metadata device that failed (saves, write intent, marking it stale)",
+	[DMV_ST_REREAD_MATCHES] = "reads that differed and matched when read again (not reported)",
+	[DMV_ST_PASS_FAILED_SECTORS] = "sectors of sync and scrub chunks that failed (a leg's read, a copy or a repair; passed over)",
 };
 
 static struct dmv_col device_cols[DCOL_NR] = {
