@@ -285,6 +285,22 @@ static void verify_read_work(struct work_struct *work)
 	verify_finish(io, status);
 }
 
+/*
+ * A leg that cannot discard or write zeroes at all says so with
+ * BLK_STS_NOTSUPP: a loop device over a file system without the fallocate
+ * mode (tmpfs has no FALLOC_FL_ZERO_RANGE) advertises both before it
+ * knows.  That is no lost error while the other leg did it or could not
+ * either; the range is left undefined, as for any failure on one leg.
+ */
+static bool verify_leg_unsupported(const struct verify_io *io)
+{
+	if (io->op != VERIFY_OP_DISCARD && io->op != VERIFY_OP_WRITE_ZEROES)
+		return false;
+	return (io->data_status == BLK_STS_NOTSUPP &&
+		(!io->ref_status || io->ref_status == BLK_STS_NOTSUPP)) ||
+	       (io->ref_status == BLK_STS_NOTSUPP && !io->data_status);
+}
+
 /* Both legs are done; runs in completion context, so it must not sleep. */
 static void verify_legs_done(struct verify_io *io)
 {
@@ -306,7 +322,8 @@ static void verify_legs_done(struct verify_io *io)
 	 * read is only unverified (counted below).
 	 */
 	if (both && io->data_status != io->ref_status &&
-	    !(io->op == VERIFY_OP_READ && (io->bio->bi_opf & REQ_RAHEAD))) {
+	    !(io->op == VERIFY_OP_READ && (io->bio->bi_opf & REQ_RAHEAD)) &&
+	    !verify_leg_unsupported(io)) {
 		dm_verify_log_status_mismatch(io);
 		if (READ_ONCE(vc->policy) == VERIFY_HALT)
 			set_bit(VERIFY_HALTED, &vc->flags);
@@ -334,7 +351,14 @@ static void verify_legs_done(struct verify_io *io)
 		verify_stat_add(vc, VERIFY_STAT_UNVERIFIED_SECTORS,
 				io->nr_sectors);
 	}
-	verify_finish(io, io->data_status);
+	/*
+	 * Zeroes written on the data leg only: fail it as unsupported, so
+	 * that blkdev_issue_zeroout() writes zero pages through both legs,
+	 * which makes the range comparable again.
+	 */
+	verify_finish(io, io->op == VERIFY_OP_WRITE_ZEROES &&
+			  io->ref_status == BLK_STS_NOTSUPP ?
+			  BLK_STS_NOTSUPP : io->data_status);
 }
 
 static void verify_leg_endio(struct bio *bio)
