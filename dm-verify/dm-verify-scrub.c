@@ -155,16 +155,18 @@ static bool verify_scrub_bad(struct verify_scrub_chunk *c,
 
 /*
  * Rewrite the data leg's sectors of the window at byte @base of the chunk,
- * from byte @at of it to @to, that differ from the reference, in runs;
- * adds them to @repaired.  Only what the comparison looked at: the
- * undefined ranges it skipped may differ.
+ * from byte @at of it to @to, that differ from the reference, in runs
+ * widened to whole logical blocks of the legs (a leg fails a write of
+ * part of one); adds them to @repaired.  Only what the comparison looked
+ * at: the undefined ranges it skipped may differ, and they, the chunk and
+ * so the window's ends are whole blocks too.
  */
 static int verify_scrub_repair(struct verify_c *vc,
 			       struct verify_scrub_chunk *c,
 			       const struct verify_diff *d, u64 base, u64 at,
 			       u64 to, u64 *repaired)
 {
-	u64 run;
+	u64 run, lbs = verify_legs_lbs(vc);
 	int r;
 
 	while (at < to) {
@@ -176,6 +178,8 @@ static int verify_scrub_repair(struct verify_c *vc,
 		     run < to && verify_scrub_bad(c, d, base, run);
 		     run += SECTOR_SIZE)
 			;
+		at = max(round_down(base + at, lbs), base) - base;
+		run = min(round_up(base + run, lbs), base + to) - base;
 		r = verify_scrub_io(c->s, vc->data_dev, vc->data_start +
 				    c->io.sector + ((base + at) >> SECTOR_SHIFT),
 				    REQ_OP_WRITE | REQ_FUA, c->ref + base + at,
