@@ -13,9 +13,16 @@
  *
  *   block 0        superblock (struct verify_state_sb, within its first
  *                  512 bytes, so that a torn write cannot split it)
- *   blocks 1 ...   ranges, 16 bytes each (start, end exclusive, in target
- *                  sectors), 256 per block: the undefined ones, then the
- *                  unsynced ones, each set sorted
+ *   blocks 1 ...   two areas of ranges, each half of the rest: 16 bytes
+ *                  per range (start, end exclusive, in target sectors),
+ *                  256 per block: the undefined ones, then the unsynced
+ *                  ones, each set sorted
+ *
+ * A save writes the area the superblock does not name, flushes it, then
+ * writes the superblock that names it: a save torn by a crash, or one
+ * that fails half way, leaves the superblock and the ranges of the save
+ * before it whole.  Version 1 had one area from block 1 on, rewritten in
+ * place: it is still read, and written as version 2 at the next save.
  *
  * Before the first I/O of a resume the state is written with the clean
  * flag clear, and flushed; once the target is suspended (a reload, a
@@ -45,7 +52,7 @@
 #define VERIFY_STATE_PER_BLOCK		(VERIFY_STATE_BLOCK / sizeof(struct verify_state_range))
 /* "DMVSTATE" as it reads on the device. */
 #define VERIFY_STATE_MAGIC		0x4554415453564d44ULL
-#define VERIFY_STATE_VERSION		1
+#define VERIFY_STATE_VERSION		2
 #define VERIFY_STATE_CLEAN		BIT(0)
 /* Room for counters appended to the status line later. */
 #define VERIFY_STATE_MAX_STATS		48
@@ -68,7 +75,7 @@ struct verify_state_sb {
 	__le64 nr_unsynced;	/* ranges, after the undefined ones */
 	__le64 unverified_merges;
 	__le32 ranges_csum;	/* CRC-32C of the ranges' 16-byte records */
-	__le32 pad;
+	__le32 area;		/* the area that holds them, 0 or 1 (version 1: 0) */
 	/* dm_verify_stat_read() of each status field, in schema order */
 	__le64 stats[VERIFY_STATE_MAX_STATS];
 } __packed;
@@ -76,7 +83,9 @@ struct verify_state_sb {
 struct verify_state_meta {
 	struct dm_dev *dev;
 	struct dm_bufio_client *bufio;
-	u64 capacity;		/* ranges the device holds */
+	u64 area_blocks;	/* blocks of each area */
+	u64 capacity;		/* ranges an area holds */
+	u64 v1_capacity;	/* ranges the one area of version 1 held */
 	bool loaded;		/* the state in memory is the device's, or newer */
 	bool open;		/* the superblock says unclean */
 };
@@ -85,6 +94,7 @@ struct verify_state_meta {
 struct verify_state_hdr {
 	bool fresh;		/* the first block is all zero */
 	bool clean;
+	u64 first_block;	/* of the area that holds the ranges */
 	u64 len;		/* the target length recorded */
 	u64 nr_unverified;
 	u64 nr_unsynced;
@@ -97,6 +107,22 @@ struct verify_state_hdr {
 static const char *verify_state_name(struct verify_c *vc)
 {
 	return dm_table_device_name(vc->ti->table);
+}
+
+/* Ranges the area of superblock @sb can hold, by its version. */
+static u64 verify_state_capacity(const struct verify_state_meta *meta,
+				 const struct verify_state_sb *sb)
+{
+	return le32_to_cpu(sb->version) > 1 ? meta->capacity : meta->v1_capacity;
+}
+
+/* Forget the superblock and @n blocks from @first: memory holds the state. */
+static void verify_state_forget(struct verify_state_meta *meta, u64 first,
+				u64 n)
+{
+	dm_bufio_forget(meta->bufio, 0);
+	if (n)
+		dm_bufio_forget_buffers(meta->bufio, first, n);
 }
 
 /*
@@ -125,8 +151,9 @@ static int verify_state_check_sb(struct verify_c *vc, bool reload,
 	sb = p;
 	if (h->fresh) {
 		r = 0;
-	} else if (le32_to_cpu(sb->version) != VERIFY_STATE_VERSION) {
-		DMERR("%s: metadata version %u, this module reads version %u",
+	} else if (le32_to_cpu(sb->version) != VERIFY_STATE_VERSION &&
+		   le32_to_cpu(sb->version) != 1) {
+		DMERR("%s: metadata version %u, this module reads versions 1 and %u",
 		      name, le32_to_cpu(sb->version), VERIFY_STATE_VERSION);
 		*err = "Unsupported metadata version";
 	} else if (!reload && le64_to_cpu(sb->data_sectors) != vc->ti->len) {
@@ -143,12 +170,14 @@ static int verify_state_check_sb(struct verify_c *vc, bool reload,
 		      (unsigned long long)vc->ref_start);
 		*err = "Metadata records other device offsets";
 	} else if (le32_to_cpu(sb->nr_stats) > VERIFY_STATE_MAX_STATS ||
-		   le64_to_cpu(sb->nr_unverified) > meta->capacity ||
-		   le64_to_cpu(sb->nr_unsynced) >
-		   meta->capacity - le64_to_cpu(sb->nr_unverified)) {
+		   le32_to_cpu(sb->area) > (le32_to_cpu(sb->version) > 1) ||
+		   le64_to_cpu(sb->nr_unverified) > verify_state_capacity(meta, sb) ||
+		   le64_to_cpu(sb->nr_unsynced) > verify_state_capacity(meta, sb) -
+		   le64_to_cpu(sb->nr_unverified)) {
 		*err = "Metadata layout is inconsistent";
 	} else {
 		h->clean = le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN;
+		h->first_block = 1 + le32_to_cpu(sb->area) * meta->area_blocks;
 		h->len = le64_to_cpu(sb->data_sectors);
 		h->nr_unverified = le64_to_cpu(sb->nr_unverified);
 		h->nr_unsynced = le64_to_cpu(sb->nr_unsynced);
@@ -183,13 +212,13 @@ static int verify_state_read_ranges(struct verify_c *vc,
 	u32 crc = ~0U;
 
 	if (blocks)
-		dm_bufio_prefetch(meta->bufio, 1, blocks);
+		dm_bufio_prefetch(meta->bufio, h->first_block, blocks);
 	for (i = 0; i < nr; i++) {
 		if (!(i % VERIFY_STATE_PER_BLOCK)) {
 			if (b)
 				dm_bufio_release(b);
-			rec = dm_bufio_read(meta->bufio,
-					    1 + i / VERIFY_STATE_PER_BLOCK, &b);
+			rec = dm_bufio_read(meta->bufio, h->first_block +
+					    i / VERIFY_STATE_PER_BLOCK, &b);
 			if (IS_ERR(rec)) {
 				*err = "Cannot read the saved ranges";
 				return PTR_ERR(rec);
@@ -232,6 +261,7 @@ static int verify_state_load(struct verify_c *vc,
 {
 	struct verify_state_meta *meta = vc->state_meta;
 	struct verify_extents unverified, unsynced;
+	u64 nr_unverified = h->nr_unverified, nr_unsynced = h->nr_unsynced;
 	unsigned long flags;
 	char *err = NULL;
 	int r;
@@ -250,15 +280,18 @@ static int verify_state_load(struct verify_c *vc,
 	r = verify_state_read_ranges(vc, h, &unverified, &unsynced, &err);
 	if (r == -EINVAL && !h->clean) {
 		/*
-		 * A crash while a suspend rewrote the ranges in place, before
-		 * the superblock that describes them: neither version is whole.
-		 * Refusing would leave only a zeroed device, which drops them
-		 * too; the whole target is made unsynced below.
+		 * Version 1 rewrote its ranges in place: a crash during a
+		 * save tore them under the unclean superblock of the resume
+		 * (version 2 writes the other area first).  Refusing would
+		 * leave only a zeroed device, which drops them too; the whole
+		 * target is made unsynced below.
 		 */
 		DMWARN("%s: state on %s: saved ranges torn by a crash during a save (%s): dropped",
 		       verify_state_name(vc), meta->dev->name, err);
 		dm_verify_extents_remove(&unverified, 0, vc->ti->len);
 		dm_verify_extents_remove(&unsynced, 0, vc->ti->len);
+		nr_unverified = 0;
+		nr_unsynced = 0;
 		r = 0;
 	}
 	if (r) {
@@ -282,8 +315,9 @@ static int verify_state_load(struct verify_c *vc,
 	dm_verify_extents_merge_into(vc, &vc->unsynced, &unsynced);
 	dm_verify_stats_restore(vc, h->stats,
 				min_t(unsigned int, h->nr_stats, VERIFY_NR_STATS));
-	dm_bufio_forget_buffers(meta->bufio, 0, 1 + DIV_ROUND_UP(h->nr_unverified +
-			h->nr_unsynced, VERIFY_STATE_PER_BLOCK));
+	verify_state_forget(meta, h->first_block,
+			    DIV_ROUND_UP(h->nr_unverified + h->nr_unsynced,
+					 VERIFY_STATE_PER_BLOCK));
 	if (!h->clean) {
 		spin_lock_irqsave(&vc->lock, flags);
 		dm_verify_extents_add(&vc->unsynced, 0, vc->ti->len);
@@ -295,8 +329,8 @@ static int verify_state_load(struct verify_c *vc,
 		       "compared once a sync message has copied them");
 	}
 	DMINFO("%s: state loaded from %s: %llu undefined and %llu unsynced ranges",
-	       verify_state_name(vc), meta->dev->name, h->nr_unverified,
-	       h->nr_unsynced);
+	       verify_state_name(vc), meta->dev->name, nr_unverified,
+	       nr_unsynced);
 out:
 	dm_verify_extents_destroy(&unverified);
 	dm_verify_extents_destroy(&unsynced);
@@ -387,9 +421,13 @@ static u64 verify_state_squeeze(struct verify_extent *e, u64 n, u64 max)
 	return out + 1;
 }
 
-/* Records @e[0..@n) into blocks from record @at on; @crc goes on. */
-static int verify_state_put(struct verify_c *vc, const struct verify_extent *e,
-			    u64 n, u64 *at, u32 *crc)
+/*
+ * Records @e[0..@n) into the area from block @first, from record @at on;
+ * @crc goes on.
+ */
+static int verify_state_put(struct verify_c *vc, u64 first,
+			    const struct verify_extent *e, u64 n, u64 *at,
+			    u32 *crc)
 {
 	struct verify_state_meta *meta = vc->state_meta;
 	struct verify_state_range *rec = NULL;
@@ -406,10 +444,10 @@ static int verify_state_put(struct verify_c *vc, const struct verify_extent *e,
 			/* Blocks are filled in order: one part filled is ours. */
 			if (k)
 				rec = dm_bufio_read(meta->bufio,
-						    1 + *at / VERIFY_STATE_PER_BLOCK, &b);
+						    first + *at / VERIFY_STATE_PER_BLOCK, &b);
 			else
 				rec = dm_bufio_new(meta->bufio,
-						   1 + *at / VERIFY_STATE_PER_BLOCK, &b);
+						   first + *at / VERIFY_STATE_PER_BLOCK, &b);
 			if (IS_ERR(rec))
 				return PTR_ERR(rec);
 			if (!k)
@@ -430,13 +468,15 @@ static int verify_state_put(struct verify_c *vc, const struct verify_extent *e,
 }
 
 /*
- * The ranges are rewritten in place, and only an unclean superblock lets
- * the next load forgive ranges a crash tore.  So before an unclean save
- * clears a clean superblock on the device, as it is, and flushes it: a
- * crash then leaves either that or the new one, never a clean superblock
- * over ranges it does not describe (refused until zeroed).
+ * Which area a save writes: the one the superblock on the device does not
+ * name, read afresh (a reload's new table reads it before the old one's
+ * last save).  With @unclean, a clean superblock there is first made
+ * unclean, as it is, and flushed: a state that an abandoned table left
+ * clean must not stay so while the taker runs (see _abandon()), and
+ * version 1's ranges, which the save may overwrite, are then forgiven.
  */
-static int verify_state_mark_unclean(struct verify_state_meta *meta)
+static int verify_state_prepare(struct verify_state_meta *meta, bool unclean,
+				unsigned int *area)
 {
 	struct verify_state_sb *sb;
 	struct dm_buffer *b;
@@ -444,13 +484,19 @@ static int verify_state_mark_unclean(struct verify_state_meta *meta)
 	bool fresh;
 	void *p;
 
+	*area = 0;
 	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_STATE_MAGIC, "", &b,
 				   &fresh, &err);
 	/* Not ours, or a bad checksum: no load trusts it anyway. */
 	if (IS_ERR(p))
 		return PTR_ERR(p) == -EINVAL ? 0 : PTR_ERR(p);
 	sb = p;
-	if (fresh || !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN)) {
+	if (fresh) {
+		dm_bufio_release(b);
+		return 0;
+	}
+	*area = !(le32_to_cpu(sb->version) > 1 && le32_to_cpu(sb->area));
+	if (!unclean || !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN)) {
 		dm_bufio_release(b);
 		return 0;
 	}
@@ -459,8 +505,9 @@ static int verify_state_mark_unclean(struct verify_state_meta *meta)
 }
 
 /*
- * Write the state, then the superblock, each flushed (an unclean save
- * clears the clean flag first).  The target is idle
+ * Write the state into the area the superblock does not name, then the
+ * superblock that names it, each flushed (an unclean save clears the
+ * clean flag first).  The target is idle
  * (or has not run yet).  Ranges beyond the device's capacity are merged
  * with their nearest neighbours, which is logged.  Sleeps.
  */
@@ -473,8 +520,9 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	unsigned long flags;
 	struct dm_buffer *b;
 	unsigned int noio, i;
+	u64 at = 0, first = 0;
+	unsigned int area;
 	u32 crc = ~0U;
-	u64 at = 0;
 	int r;
 
 	/* The legs' devices may sit below this suspended one. */
@@ -503,11 +551,12 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 		merges += was_u - nu + was_s - ns;
 	}
 
-	r = clean ? 0 : verify_state_mark_unclean(meta);
+	r = verify_state_prepare(meta, !clean, &area);
+	first = 1 + area * meta->area_blocks;
 	if (!r)
-		r = verify_state_put(vc, un, nu, &at, &crc);
+		r = verify_state_put(vc, first, un, nu, &at, &crc);
 	if (!r)
-		r = verify_state_put(vc, sy, ns, &at, &crc);
+		r = verify_state_put(vc, first, sy, ns, &at, &crc);
 	if (!r)
 		r = dm_bufio_write_dirty_buffers(meta->bufio);
 	if (!r)
@@ -532,12 +581,13 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	sb->nr_unsynced = cpu_to_le64(ns);
 	sb->unverified_merges = cpu_to_le64(merges);
 	sb->ranges_csum = cpu_to_le32(~crc);
+	sb->area = cpu_to_le32(area);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
 		sb->stats[i] = cpu_to_le64(dm_verify_stat_read(vc, i));
 	r = dm_verify_meta_sb_write(meta->bufio, b, sb);
 out:
 	/* What is in memory is the state: no second copy in the cache. */
-	dm_bufio_forget_buffers(meta->bufio, 0, 1 + DIV_ROUND_UP(at, VERIFY_STATE_PER_BLOCK));
+	verify_state_forget(meta, first, DIV_ROUND_UP(at, VERIFY_STATE_PER_BLOCK));
 	memalloc_noio_restore(noio);
 	kvfree(un);
 	kvfree(sy);
@@ -635,7 +685,7 @@ int dm_verify_state_meta_abandon(struct verify_c *vc, struct verify_c *old)
 	if (r) {
 		DMERR("%s: cannot mark the state on %s stale (%d): %s",
 		      verify_state_name(old), meta->dev->name, r,
-		      "zero its first 4 KiB before using it again");
+		      "zero its first 4 KiB and create the table with the sync feature before using it again");
 		return r;
 	}
 	meta->open = true;
@@ -719,16 +769,18 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Metadata device's logical block size is above 4096";
 		return -EINVAL;
 	}
-	/* The superblock and one block of ranges at least. */
+	/* The superblock and two areas of one block of ranges at least. */
 	have = bdev_nr_sectors(meta->dev->bdev);
-	if (have < 2 * VERIFY_STATE_SECTORS) {
+	if (have < 3 * VERIFY_STATE_SECTORS) {
 		DMERR("%s: metadata %s has %llu sectors, needs at least %u",
 		      dm_table_device_name(ti->table), meta->dev->name,
-		      (unsigned long long)have, 2 * VERIFY_STATE_SECTORS);
+		      (unsigned long long)have, 3 * VERIFY_STATE_SECTORS);
 		ti->error = "Metadata device too small";
 		return -EINVAL;
 	}
-	meta->capacity = (have / VERIFY_STATE_SECTORS - 1) * VERIFY_STATE_PER_BLOCK;
+	meta->area_blocks = (have / VERIFY_STATE_SECTORS - 1) / 2;
+	meta->capacity = meta->area_blocks * VERIFY_STATE_PER_BLOCK;
+	meta->v1_capacity = (have / VERIFY_STATE_SECTORS - 1) * VERIFY_STATE_PER_BLOCK;
 	meta->bufio = dm_bufio_client_create(meta->dev->bdev, VERIFY_STATE_BLOCK,
 					     1, 0, NULL, NULL, 0);
 	if (IS_ERR(meta->bufio)) {
@@ -757,8 +809,9 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		DMINFO("%s: metadata device %s is zeroed: formatted at the first resume",
 		       dm_table_device_name(ti->table), meta->dev->name);
 	}
-	dm_bufio_forget_buffers(meta->bufio, 0, 1 + DIV_ROUND_UP(h->nr_unverified +
-			h->nr_unsynced, VERIFY_STATE_PER_BLOCK));
+	verify_state_forget(meta, h->first_block,
+			    DIV_ROUND_UP(h->nr_unverified + h->nr_unsynced,
+					 VERIFY_STATE_PER_BLOCK));
 	kfree(h);
 	return r;
 }
