@@ -307,6 +307,7 @@ static void verify_legs_done(struct verify_io *io)
 	struct verify_c *vc = io->vc;
 	bool both = io->ref_bio && io->data_bio;
 	u64 bytes = (u64)io->nr_sectors << SECTOR_SHIFT;
+	blk_status_t status;
 	bool can_inline;
 
 	/* A write to part of a block hashes the whole of its edge blocks. */
@@ -334,8 +335,6 @@ static void verify_legs_done(struct verify_io *io)
 		return;
 	if (io->op == VERIFY_OP_READ && io->ref_bio) {
 		if (both && !io->data_status && !io->ref_status) {
-			blk_status_t status;
-
 			/*
 			 * Already on this bio's work item: no second hop, but
 			 * no sleep either, as we may be below a submission.
@@ -356,9 +355,10 @@ static void verify_legs_done(struct verify_io *io)
 	 * that blkdev_issue_zeroout() writes zero pages through both legs,
 	 * which makes the range comparable again.
 	 */
-	verify_finish(io, io->op == VERIFY_OP_WRITE_ZEROES &&
-			  io->ref_status == BLK_STS_NOTSUPP ?
-			  BLK_STS_NOTSUPP : io->data_status);
+	status = io->data_status;
+	if (io->op == VERIFY_OP_WRITE_ZEROES && io->ref_status == BLK_STS_NOTSUPP)
+		status = BLK_STS_NOTSUPP;
+	verify_finish(io, status);
 }
 
 static void verify_leg_endio(struct bio *bio)
