@@ -28,7 +28,9 @@
  * I/O.  Chunks start in order, so those before one that started are done
  * too; the position reported (s->pos) only moves over chunks that are
  * done, in order.  A chunk that fails (a leg's read, a repair or a sync's
- * copy) is counted in pass_failed_sectors and logged, and the pass goes on.
+ * copy) is counted in pass_failed_sectors and logged, and the pass goes on;
+ * after VERIFY_PASS_MAX_FAILED in a row it ends ("failed"), as a leg that
+ * is gone would otherwise be waited on chunk after chunk.
  *
  * Memory: VERIFY_PASS_DEPTH chunks of each leg the target has, vmalloc'ed
  * once per target at its first pass: 4 MiB per leg, 8 MiB with a
@@ -46,6 +48,8 @@
 #define VERIFY_SCRUB_SECTORS	VERIFY_MAX_IO_SECTORS
 /* Chunks in flight at once. */
 #define VERIFY_PASS_DEPTH	4
+/* Chunks that fail in a row before a pass gives up: the leg is gone. */
+#define VERIFY_PASS_MAX_FAILED	16
 
 struct verify_scrub;
 
@@ -153,13 +157,28 @@ static bool verify_scrub_bad(struct verify_scrub_chunk *c,
 	return memcmp(c->data + base + at, c->ref + base + at, SECTOR_SIZE);
 }
 
+/* Does the window at byte @base skip any sector of bytes [@at, @to) of it? */
+static bool verify_scrub_skips(const struct verify_diff *d, u64 base, u64 at,
+			       u64 to)
+{
+	sector_t first = (base + at) >> SECTOR_SHIFT;
+	sector_t last = (base + to - 1) >> SECTOR_SHIFT;
+	unsigned int i;
+
+	for (i = 0; i < d->nr_skip; i++)
+		if (d->skip[i].start <= last && d->skip[i].end > first)
+			return true;
+	return false;
+}
+
 /*
  * Rewrite the data leg's sectors of the window at byte @base of the chunk,
  * from byte @at of it to @to, that differ from the reference, in runs
  * widened to whole logical blocks of the legs (a leg fails a write of
  * part of one); adds them to @repaired.  Only what the comparison looked
- * at: the undefined ranges it skipped may differ, and they, the chunk and
- * so the window's ends are whole blocks too.
+ * at: the undefined and unsynced ranges it skipped may differ.  They are
+ * whole blocks when this table's bios made them; a run that would widen
+ * over one (ranges a table with smaller blocks saved) is not repaired.
  */
 static int verify_scrub_repair(struct verify_c *vc,
 			       struct verify_scrub_chunk *c,
@@ -180,6 +199,8 @@ static int verify_scrub_repair(struct verify_c *vc,
 			;
 		at = max(round_down(base + at, lbs), base) - base;
 		run = min(round_up(base + run, lbs), base + to) - base;
+		if (verify_scrub_skips(d, base, at, run))
+			return -EINVAL;
 		r = verify_scrub_io(c->s, vc->data_dev, vc->data_start +
 				    c->io.sector + ((base + at) >> SECTOR_SHIFT),
 				    REQ_OP_WRITE | REQ_FUA, c->ref + base + at,
@@ -343,6 +364,7 @@ struct verify_scrub_ring {
 	unsigned int nr;		/* chunks in flight */
 	sector_t pos;			/* the chunks before it are done */
 	u64 failed;			/* sectors of the chunks that failed */
+	unsigned int failed_run;	/* chunks that failed since one did not */
 	u64 unknown;
 };
 
@@ -365,8 +387,11 @@ static void verify_scrub_retire(struct verify_scrub *s,
 	 */
 	if (c->r) {
 		ring->failed += c->io.nr_sectors;
+		ring->failed_run++;
 		verify_stat_add(s->vc, VERIFY_STAT_PASS_FAILED_SECTORS,
 				c->io.nr_sectors);
+	} else {
+		ring->failed_run = 0;
 	}
 	ring->pos += c->io.nr_sectors;
 	spin_lock_irqsave(&s->vc->lock, flags);
@@ -392,7 +417,8 @@ static void verify_scrub_closing_line(struct verify_scrub *s, sector_t start,
 	       s->kind == VERIFY_PASS_SYNC ? "sync" :
 	       s->repair ? "scrub repair" : "scrub",
 	       (unsigned long long)start, (unsigned long long)s->end,
-	       ring->pos < s->end ? "stopped" : "done",
+	       ring->pos == s->end ? "done" :
+	       ring->failed_run >= VERIFY_PASS_MAX_FAILED ? "failed" : "stopped",
 	       (unsigned long long)ring->pos, unknown, failed);
 }
 
@@ -419,6 +445,7 @@ static void verify_scrub_work(struct work_struct *work)
 		       try_wait_for_completion(&s->chunk[ring.head].done))
 			verify_scrub_retire(s, &ring);
 		more = next < end && !stopped &&
+		       ring.failed_run < VERIFY_PASS_MAX_FAILED &&
 		       !verify_scrub_must_stop(vc, s);
 		if (!more && !ring.nr)
 			break;

@@ -13,16 +13,21 @@
  *
  *   block 0        superblock (struct verify_state_sb, within its first
  *                  512 bytes, so that a torn write cannot split it)
- *   blocks 1 ...   two areas of ranges, each half of the rest: 16 bytes
- *                  per range (start, end exclusive, in target sectors),
- *                  256 per block: the undefined ones, then the unsynced
- *                  ones, each set sorted
+ *   blocks 1 ...   ranges, 16 bytes each (start, end exclusive, in target
+ *                  sectors), 256 per block: the undefined ones, then the
+ *                  unsynced ones, each set sorted, from the block the
+ *                  superblock names: 1, or the middle of the device
  *
- * A save writes the area the superblock does not name, flushes it, then
- * writes the superblock that names it: a save torn by a crash, or one
- * that fails half way, leaves the superblock and the ranges of the save
- * before it whole.  Version 1 had one area from block 1 on, rewritten in
- * place: it is still read, and written as version 2 at the next save.
+ * A save writes its ranges where the ranges the superblock names are not
+ * (the low half after them, the high half before them), flushes them,
+ * then writes the superblock that names them: a save torn by a crash, or
+ * one that fails half way, leaves the superblock and the ranges of the
+ * save before it whole.  Where the ranges start is recorded, so the
+ * device may grow or shrink between tables.  Version 1 wrote its ranges
+ * from block 1 on, in place: it is still read, and written as version 2
+ * at the next save.  Only when no room is left beside the saved ranges
+ * (a device of three blocks full of them) is a save written over them,
+ * unclean first.
  *
  * Before the first I/O of a resume the state is written with the clean
  * flag clear, and flushed; once the target is suspended (a reload, a
@@ -75,17 +80,16 @@ struct verify_state_sb {
 	__le64 nr_unsynced;	/* ranges, after the undefined ones */
 	__le64 unverified_merges;
 	__le32 ranges_csum;	/* CRC-32C of the ranges' 16-byte records */
-	__le32 area;		/* the area that holds them, 0 or 1 (version 1: 0) */
+	__le32 pad;
 	/* dm_verify_stat_read() of each status field, in schema order */
 	__le64 stats[VERIFY_STATE_MAX_STATS];
+	__le64 ranges_block;	/* version 2: where the ranges start */
 } __packed;
 
 struct verify_state_meta {
 	struct dm_dev *dev;
 	struct dm_bufio_client *bufio;
-	u64 area_blocks;	/* blocks of each area */
-	u64 capacity;		/* ranges an area holds */
-	u64 v1_capacity;	/* ranges the one area of version 1 held */
+	u64 blocks;		/* the device's */
 	bool loaded;		/* the state in memory is the device's, or newer */
 	bool open;		/* the superblock says unclean */
 };
@@ -94,7 +98,7 @@ struct verify_state_meta {
 struct verify_state_hdr {
 	bool fresh;		/* the first block is all zero */
 	bool clean;
-	u64 first_block;	/* of the area that holds the ranges */
+	u64 first_block;	/* where the ranges start */
 	u64 len;		/* the target length recorded */
 	u64 nr_unverified;
 	u64 nr_unsynced;
@@ -109,11 +113,29 @@ static const char *verify_state_name(struct verify_c *vc)
 	return dm_table_device_name(vc->ti->table);
 }
 
-/* Ranges the area of superblock @sb can hold, by its version. */
-static u64 verify_state_capacity(const struct verify_state_meta *meta,
-				 const struct verify_state_sb *sb)
+/* Where the ranges of superblock @sb start. */
+static u64 verify_state_first_block(const struct verify_state_sb *sb)
 {
-	return le32_to_cpu(sb->version) > 1 ? meta->capacity : meta->v1_capacity;
+	return le32_to_cpu(sb->version) > 1 ? le64_to_cpu(sb->ranges_block) : 1;
+}
+
+/* Blocks that @nr ranges take. */
+static u64 verify_state_blocks(u64 nr)
+{
+	return DIV_ROUND_UP(nr, VERIFY_STATE_PER_BLOCK);
+}
+
+/* Do the ranges @sb names lie on the device (it may have shrunk)? */
+static bool verify_state_fits(const struct verify_state_meta *meta,
+			      const struct verify_state_sb *sb)
+{
+	u64 first = verify_state_first_block(sb), room;
+	u64 nu = le64_to_cpu(sb->nr_unverified), ns = le64_to_cpu(sb->nr_unsynced);
+
+	if (first < 1 || first >= meta->blocks)
+		return false;
+	room = (meta->blocks - first) * VERIFY_STATE_PER_BLOCK;
+	return nu <= room && ns <= room - nu;
 }
 
 /* Forget the superblock and @n blocks from @first: memory holds the state. */
@@ -169,15 +191,17 @@ static int verify_state_check_sb(struct verify_c *vc, bool reload,
 		      (unsigned long long)vc->data_start,
 		      (unsigned long long)vc->ref_start);
 		*err = "Metadata records other device offsets";
-	} else if (le32_to_cpu(sb->nr_stats) > VERIFY_STATE_MAX_STATS ||
-		   le32_to_cpu(sb->area) > (le32_to_cpu(sb->version) > 1) ||
-		   le64_to_cpu(sb->nr_unverified) > verify_state_capacity(meta, sb) ||
-		   le64_to_cpu(sb->nr_unsynced) > verify_state_capacity(meta, sb) -
-		   le64_to_cpu(sb->nr_unverified)) {
+	} else if (le32_to_cpu(sb->nr_stats) > VERIFY_STATE_MAX_STATS) {
+		*err = "Metadata layout is inconsistent";
+	} else if (!verify_state_fits(meta, sb)) {
+		DMERR("%s: metadata %s: %llu + %llu ranges from block %llu, device of %llu blocks",
+		      name, meta->dev->name, le64_to_cpu(sb->nr_unverified),
+		      le64_to_cpu(sb->nr_unsynced), verify_state_first_block(sb),
+		      meta->blocks);
 		*err = "Metadata layout is inconsistent";
 	} else {
 		h->clean = le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN;
-		h->first_block = 1 + le32_to_cpu(sb->area) * meta->area_blocks;
+		h->first_block = verify_state_first_block(sb);
 		h->len = le64_to_cpu(sb->data_sectors);
 		h->nr_unverified = le64_to_cpu(sb->nr_unverified);
 		h->nr_unsynced = le64_to_cpu(sb->nr_unsynced);
@@ -211,8 +235,11 @@ static int verify_state_read_ranges(struct verify_c *vc,
 	sector_t prev = 0;
 	u32 crc = ~0U;
 
-	if (blocks)
+	/* Read afresh: another table on this device may have saved since. */
+	if (blocks) {
+		dm_bufio_forget_buffers(meta->bufio, h->first_block, blocks);
 		dm_bufio_prefetch(meta->bufio, h->first_block, blocks);
+	}
 	for (i = 0; i < nr; i++) {
 		if (!(i % VERIFY_STATE_PER_BLOCK)) {
 			if (b)
@@ -282,7 +309,7 @@ static int verify_state_load(struct verify_c *vc,
 		/*
 		 * Version 1 rewrote its ranges in place: a crash during a
 		 * save tore them under the unclean superblock of the resume
-		 * (version 2 writes the other area first).  Refusing would
+		 * (version 2 writes beside them first).  Refusing would
 		 * leave only a zeroed device, which drops them too; the whole
 		 * target is made unsynced below.
 		 */
@@ -422,7 +449,7 @@ static u64 verify_state_squeeze(struct verify_extent *e, u64 n, u64 max)
 }
 
 /*
- * Records @e[0..@n) into the area from block @first, from record @at on;
+ * Records @e[0..@n) into the blocks from @first on, from record @at on;
  * @crc goes on.
  */
 static int verify_state_put(struct verify_c *vc, u64 first,
@@ -468,46 +495,64 @@ static int verify_state_put(struct verify_c *vc, u64 first,
 }
 
 /*
- * Which area a save writes: the one the superblock on the device does not
- * name, read afresh (a reload's new table reads it before the old one's
- * last save).  With @unclean, a clean superblock there is first made
- * unclean, as it is, and flushed: a state that an abandoned table left
- * clean must not stay so while the taker runs (see _abandon()), and
- * version 1's ranges, which the save may overwrite, are then forgiven.
+ * Where a save writes its ranges (*@first) and how many blocks it may use
+ * (*@room): beside the ranges the superblock on the device names, read
+ * afresh (a reload's new table reads it before the old one's last save).
+ * Ranges from block 1 on (or none): the high half, after them.  Ranges
+ * higher up: the low half, before them.  With @unclean, or when there is
+ * no room but over the saved ranges, a clean superblock there is first
+ * made unclean, as it is, and flushed: a state that an abandoned table
+ * left clean must not stay so while the taker runs (see _abandon()), and
+ * ranges written over are then forgiven by the next load.
  */
 static int verify_state_prepare(struct verify_state_meta *meta, bool unclean,
-				unsigned int *area)
+				u64 *first, u64 *room)
 {
+	u64 half = (meta->blocks - 1) / 2, at = 1, used = 0;
 	struct verify_state_sb *sb;
 	struct dm_buffer *b;
 	char *err = NULL;
 	bool fresh;
 	void *p;
 
-	*area = 0;
 	p = dm_verify_meta_sb_read(meta->bufio, VERIFY_STATE_MAGIC, "", &b,
 				   &fresh, &err);
 	/* Not ours, or a bad checksum: no load trusts it anyway. */
+	if (IS_ERR(p) && PTR_ERR(p) != -EINVAL)
+		return PTR_ERR(p);
+	sb = IS_ERR(p) || fresh ? NULL : p;
+	if (sb) {
+		at = verify_state_first_block(sb);
+		used = verify_state_blocks(le64_to_cpu(sb->nr_unverified) +
+					   le64_to_cpu(sb->nr_unsynced));
+	}
+	if (at > 1) {
+		*first = 1;
+		*room = min(half, at - 1);
+	} else {
+		*first = max(1 + half, 1 + used);
+		*room = meta->blocks > *first ? meta->blocks - *first : 0;
+	}
+	if (!*room) {
+		*first = 1;
+		*room = meta->blocks - 1;
+		unclean = true;
+	}
+	if (!IS_ERR(p) && (!sb || !unclean ||
+			   !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN))) {
+		dm_bufio_release(b);
+		return 0;
+	}
 	if (IS_ERR(p))
-		return PTR_ERR(p) == -EINVAL ? 0 : PTR_ERR(p);
-	sb = p;
-	if (fresh) {
-		dm_bufio_release(b);
 		return 0;
-	}
-	*area = !(le32_to_cpu(sb->version) > 1 && le32_to_cpu(sb->area));
-	if (!unclean || !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN)) {
-		dm_bufio_release(b);
-		return 0;
-	}
 	sb->flags = cpu_to_le32(le32_to_cpu(sb->flags) & ~VERIFY_STATE_CLEAN);
 	return dm_verify_meta_sb_write(meta->bufio, b, sb);
 }
 
 /*
- * Write the state into the area the superblock does not name, then the
- * superblock that names it, each flushed (an unclean save clears the
- * clean flag first).  The target is idle
+ * Write the ranges beside those the superblock names, then the superblock
+ * that names them, each flushed (an unclean save clears the clean flag
+ * first).  The target is idle
  * (or has not run yet).  Ranges beyond the device's capacity are merged
  * with their nearest neighbours, which is logged.  Sleeps.
  */
@@ -515,13 +560,12 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 {
 	struct verify_state_meta *meta = vc->state_meta;
 	struct verify_extent *un = NULL, *sy = NULL;
-	u64 nu = 0, ns = 0, bu, bs, merges, was_u, was_s;
+	u64 nu = 0, ns = 0, bu, bs, merges, was_u, was_s, cap, room = 0;
 	struct verify_state_sb *sb;
 	unsigned long flags;
 	struct dm_buffer *b;
 	unsigned int noio, i;
 	u64 at = 0, first = 0;
-	unsigned int area;
 	u32 crc = ~0U;
 	int r;
 
@@ -537,24 +581,25 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	merges = dm_verify_merges(vc);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
+	r = verify_state_prepare(meta, !clean, &first, &room);
+	if (r)
+		goto out;
+	cap = room * VERIFY_STATE_PER_BLOCK;
 	/* Each set gets at least half of the room, or all it needs. */
-	bs = min(ns, max(meta->capacity / 2, meta->capacity - min(nu, meta->capacity)));
-	bu = meta->capacity - bs;
+	bs = min(ns, max(cap / 2, cap - min(nu, cap)));
+	bu = cap - bs;
 	was_u = nu;
 	was_s = ns;
 	nu = verify_state_squeeze(un, nu, bu);
 	ns = verify_state_squeeze(sy, ns, bs);
 	if (nu < was_u || ns < was_s) {
 		DMWARN("%s: %s holds %llu ranges: %llu undefined as %llu, %llu unsynced as %llu",
-		       verify_state_name(vc), meta->dev->name, meta->capacity,
+		       verify_state_name(vc), meta->dev->name, cap,
 		       was_u, nu, was_s, ns);
 		merges += was_u - nu + was_s - ns;
 	}
 
-	r = verify_state_prepare(meta, !clean, &area);
-	first = 1 + area * meta->area_blocks;
-	if (!r)
-		r = verify_state_put(vc, first, un, nu, &at, &crc);
+	r = verify_state_put(vc, first, un, nu, &at, &crc);
 	if (!r)
 		r = verify_state_put(vc, first, sy, ns, &at, &crc);
 	if (!r)
@@ -581,7 +626,7 @@ static int verify_state_save(struct verify_c *vc, bool clean)
 	sb->nr_unsynced = cpu_to_le64(ns);
 	sb->unverified_merges = cpu_to_le64(merges);
 	sb->ranges_csum = cpu_to_le32(~crc);
-	sb->area = cpu_to_le32(area);
+	sb->ranges_block = cpu_to_le64(first);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
 		sb->stats[i] = cpu_to_le64(dm_verify_stat_read(vc, i));
 	r = dm_verify_meta_sb_write(meta->bufio, b, sb);
@@ -769,7 +814,7 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Metadata device's logical block size is above 4096";
 		return -EINVAL;
 	}
-	/* The superblock and two areas of one block of ranges at least. */
+	/* The superblock and two halves of one block of ranges at least. */
 	have = bdev_nr_sectors(meta->dev->bdev);
 	if (have < 3 * VERIFY_STATE_SECTORS) {
 		DMERR("%s: metadata %s has %llu sectors, needs at least %u",
@@ -778,9 +823,7 @@ int dm_verify_state_meta_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Metadata device too small";
 		return -EINVAL;
 	}
-	meta->area_blocks = (have / VERIFY_STATE_SECTORS - 1) / 2;
-	meta->capacity = meta->area_blocks * VERIFY_STATE_PER_BLOCK;
-	meta->v1_capacity = (have / VERIFY_STATE_SECTORS - 1) * VERIFY_STATE_PER_BLOCK;
+	meta->blocks = have / VERIFY_STATE_SECTORS;
 	meta->bufio = dm_bufio_client_create(meta->dev->bdev, VERIFY_STATE_BLOCK,
 					     1, 0, NULL, NULL, 0);
 	if (IS_ERR(meta->bufio)) {

@@ -356,7 +356,8 @@ static void verify_legs_done(struct verify_io *io)
 	 * which makes the range comparable again.
 	 */
 	status = io->data_status;
-	if (io->op == VERIFY_OP_WRITE_ZEROES && io->ref_status == BLK_STS_NOTSUPP)
+	if (io->op == VERIFY_OP_WRITE_ZEROES && !status &&
+	    io->ref_status == BLK_STS_NOTSUPP)
 		status = BLK_STS_NOTSUPP;
 	verify_finish(io, status);
 }
@@ -1434,7 +1435,7 @@ static void verify_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 static struct target_type verify_target = {
 	.name = "verify",
-	.version = {1, 2, 0},
+	.version = {1, 3, 0},
 	.features = DM_TARGET_NOWAIT,
 	.module = THIS_MODULE,
 	.ctr = verify_ctr,

@@ -15,19 +15,18 @@ first 20 bytes are laid out the same (dm-verify-state-meta.c).
                          would have written (the same blocks, no intent
                          bitmap, no version 2 fields)
   ranges DEV             reference-mode state: the first sector of the
-                         area of ranges its superblock names
+                         ranges its superblock names
   state-v1 DEV           reference-mode state: make a version 2 one what
                          a version 1 module wrote (its ranges from block
-                         1 on, no area field)
+                         1 on, no ranges_block field)
 
 Layout (dm-verify-digest-meta.c): le32 csum, le32 flags, 8-byte magic,
 le32 version, le32 block_size, le64 data_sectors, nr_blocks,
 digests_start, known_start, meta_blocks, then in version 2 le64
 intent_start and le32 region_shift; the checksum is the CRC-32C of bytes
 4-4095 of the first 4 KiB.  The reference-mode state (dm-verify-state-meta.c)
-has le64 nr_unverified at 48 and nr_unsynced at 56, and in version 2 le32
-area at 76: its ranges are in area 0 or 1, each (blocks - 1) // 2 blocks
-from block 1 on (version 1: one area from block 1).
+has le64 nr_unverified at 48 and nr_unsynced at 56, and in version 2 le64
+ranges_block at 464: the block its ranges start at (version 1: block 1).
 """
 import mmap
 import os
@@ -88,10 +87,7 @@ def main():
         io(dev, bytes(blk))
     elif cmd in ("ranges", "state-v1"):
         version = struct.unpack_from("<I", blk, 16)[0]
-        area = struct.unpack_from("<I", blk, 76)[0] if version > 1 else 0
-        with open(dev, "rb") as f:
-            blocks = f.seek(0, os.SEEK_END) // BLOCK
-        first = 1 + area * ((blocks - 1) // 2)
+        first = struct.unpack_from("<Q", blk, 464)[0] if version > 1 else 1
         if cmd == "ranges":
             print(first * BLOCK // 512)
             return
@@ -99,7 +95,7 @@ def main():
         for i in range(-(-nr // 256)):
             io(dev, io(dev, block=first + i), block=1 + i)
         struct.pack_into("<I", blk, 16, 1)
-        struct.pack_into("<I", blk, 76, 0)
+        struct.pack_into("<Q", blk, 464, 0)
         struct.pack_into("<I", blk, 0, crc32c(blk[4:]))
         io(dev, bytes(blk))
     elif cmd == "set":

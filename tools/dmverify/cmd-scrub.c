@@ -83,8 +83,9 @@ static uint64_t grown(uint64_t now, uint64_t before)
  * Poll until the pass that started at sector @first ends (@found, @failed:
  * the scrub mismatches and failed pass sectors before it).  0: it
  * completed clean; 1: it completed and found mismatches (scrub only); 3:
- * it was stopped (scrub stop, suspend, halt, crash), chunks of it failed
- * (and it found no mismatch), or the device went away.
+ * it was stopped (scrub stop, suspend, halt, crash, 16 chunks in a row
+ * failed), chunks of it failed (and it found no mismatch), or the device
+ * went away.
  */
 static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 		      uint64_t first, uint64_t found, uint64_t failed)
@@ -131,14 +132,14 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END] ||
 	    !strcmp(d->s.state, "halted") || !strcmp(d->s.state, "crashed")) {
 		warnx("%s: %s ended at sector %" PRIu64 " of %" PRIu64
-		      " (stopped, suspended, halted or crashed; see dmesg)",
+		      " (stopped, suspended, halted, crashed, or 16 chunks in a row failed; see dmesg)",
 		      d->name, what, d->s.v[DMV_ST_SCRUB_POSITION],
 		      d->s.v[DMV_ST_SCRUB_END]);
 		return EX_SYSTEM;
 	}
 	if (failed)
 		warnx("%s: %s passed over %" PRIu64 " sectors it could not %s (see dmesg)",
-		      d->name, what, failed, sync ? "copy" : "check");
+		      d->name, what, failed, sync ? "copy" : "read or repair");
 	if (sync) {
 		if (!o->json)
 			printf("%s: sync done, %" PRIu64 " sectors left unsynced\n",

@@ -282,8 +282,9 @@ static const struct dmv_command commands[] = {
 	  "  -t, --rate MIB   limit passes to about MIB MiB/s (0: no limit)\n"
 	  "  -W, --wait       follow the pass until it ends: a progress line on a\n"
 	  "                   terminal; exit 0 when it completed clean, 1 when it\n"
-	  "                   found mismatches, 3 when it was stopped or passed\n"
-	  "                   over chunks it could not read (pass_failed_sectors)\n"
+	  "                   completed and found mismatches, 3 when it was\n"
+	  "                   stopped or passed over chunks it could not read or\n"
+	  "                   repair (pass_failed_sectors)\n"
 	  "  -J, --json       with --wait, one JSON {\"scrub\": {...}} line per poll\n"
 	  "                   (with unknown_blocks in digest mode)\n"
 	  "  -S, --stop       end the running pass\n" },
