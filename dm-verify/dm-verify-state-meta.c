@@ -538,13 +538,12 @@ static int verify_state_prepare(struct verify_state_meta *meta, bool unclean,
 		*room = meta->blocks - 1;
 		unclean = true;
 	}
-	if (!IS_ERR(p) && (!sb || !unclean ||
-			   !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN))) {
+	if (IS_ERR(p))
+		return 0;
+	if (!sb || !unclean || !(le32_to_cpu(sb->flags) & VERIFY_STATE_CLEAN)) {
 		dm_bufio_release(b);
 		return 0;
 	}
-	if (IS_ERR(p))
-		return 0;
 	sb->flags = cpu_to_le32(le32_to_cpu(sb->flags) & ~VERIFY_STATE_CLEAN);
 	return dm_verify_meta_sb_write(meta->bufio, b, sb);
 }
