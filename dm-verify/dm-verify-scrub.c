@@ -142,6 +142,21 @@ static void verify_scrub_ref_work(struct work_struct *work)
 }
 
 /*
+ * Does the window skip any of its sectors from @first to @last (counted
+ * from the window's start, as its skip list is)?
+ */
+static bool verify_scrub_skips(const struct verify_diff *d, sector_t first,
+			       sector_t last)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_skip; i++)
+		if (d->skip[i].start <= last && d->skip[i].end > first)
+			return true;
+	return false;
+}
+
+/*
  * Is the sector at byte @at of the window at byte @base of the chunk
  * compared, and different?
  */
@@ -149,26 +164,9 @@ static bool verify_scrub_bad(struct verify_scrub_chunk *c,
 			     const struct verify_diff *d, u64 base, u64 at)
 {
 	sector_t sector = at >> SECTOR_SHIFT;
-	unsigned int i;
 
-	for (i = 0; i < d->nr_skip; i++)
-		if (sector >= d->skip[i].start && sector < d->skip[i].end)
-			return false;
-	return memcmp(c->data + base + at, c->ref + base + at, SECTOR_SIZE);
-}
-
-/* Does the window at byte @base skip any sector of bytes [@at, @to) of it? */
-static bool verify_scrub_skips(const struct verify_diff *d, u64 base, u64 at,
-			       u64 to)
-{
-	sector_t first = (base + at) >> SECTOR_SHIFT;
-	sector_t last = (base + to - 1) >> SECTOR_SHIFT;
-	unsigned int i;
-
-	for (i = 0; i < d->nr_skip; i++)
-		if (d->skip[i].start <= last && d->skip[i].end > first)
-			return true;
-	return false;
+	return !verify_scrub_skips(d, sector, sector) &&
+	       memcmp(c->data + base + at, c->ref + base + at, SECTOR_SIZE);
 }
 
 /*
@@ -199,7 +197,8 @@ static int verify_scrub_repair(struct verify_c *vc,
 			;
 		at = max(round_down(base + at, lbs), base) - base;
 		run = min(round_up(base + run, lbs), base + to) - base;
-		if (verify_scrub_skips(d, base, at, run))
+		if (verify_scrub_skips(d, at >> SECTOR_SHIFT,
+				       (run - 1) >> SECTOR_SHIFT))
 			return -EINVAL;
 		r = verify_scrub_io(c->s, vc->data_dev, vc->data_start +
 				    c->io.sector + ((base + at) >> SECTOR_SHIFT),
