@@ -38,6 +38,8 @@ fio --name=demo --directory=/tmp/demo-mnt --size=32m --bs=4k --rw=randrw \
 fio_rc=${PIPESTATUS[0]}
 dd if=/dev/urandom of=/tmp/demo-mnt/precious bs=64k count=4 conv=fsync status=none
 run "$DMV" status vfy
+# Nothing was corrupted yet: any mismatch so far would be a false one.
+before=$(_dmv_field vfy mismatched_reads)
 
 step "corrupt one byte of 'precious' on the data LV, behind dm-verify's back"
 bs=$(tune2fs -l /dev/mapper/vfy | awk '/^Block size:/ {print $3}')
@@ -45,7 +47,7 @@ blk=$(debugfs -R "bmap /precious 2" /dev/mapper/vfy 2>/dev/null)
 sector=$((blk * bs / 512))
 printf 'file block 2 of precious is fs block %s: sector %s of the LV; flipping byte 100 there\n' "$blk" "$sector"
 umount /tmp/demo-mnt
-_flip /dev/demo/data "$sector" 100 0x5a
+_flip /dev/demo/data "$sector" 100 0x5a || exit 1
 echo 3 >/proc/sys/vm/drop_caches
 
 step "read the file back through the verify device"
@@ -63,5 +65,7 @@ run "$DMV" remove vfy
 vgremove -q -f --config "$LVMCONF" demo >/dev/null
 _brd_cleanup
 mismatches=$(_dmesg_since | grep -c 'read mismatch at sector')
-echo "fio exit status: $fio_rc, mismatches caught: $mismatches"
-[ "$fio_rc" -eq 0 ] && [ "$mismatches" -ge 1 ]
+caught=$(_dmesg_since | grep -c "read mismatch at sector $sector offset 100:")
+echo "fio exit status: $fio_rc, mismatches before the flip: $before, mismatches caught: $mismatches, at sector $sector: $caught"
+[ "$fio_rc" -eq 0 ] && [ "$before" = 0 ] && [ "$caught" -ge 1 ] &&
+	[ "$mismatches" -eq "$caught" ]
