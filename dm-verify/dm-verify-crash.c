@@ -238,8 +238,12 @@ static void verify_undo_read_parts(struct verify_c *vc, struct verify_undo *u)
 /*
  * Allocate the record of what @io overwrites and submit its reads, counted
  * in @w.  Returns NULL when none is kept: a write larger than the whole
- * cache, or one whose copy cannot be allocated, is written back at once
- * (a crash keeps it, as a real cache may).
+ * cache, one whose copy does not fit beside the copies still being read
+ * (older completed ones are written back to make room first), or one
+ * whose copy cannot be allocated, is written back at once (a crash keeps
+ * it, as a real cache may).  The copy is charged to the cache before it is
+ * allocated, so that many large discards at once take no more than its
+ * size; an allocation may fail rather than wait for reclaim.
  */
 static struct verify_undo *verify_undo_read(struct verify_c *vc,
 					    struct verify_io *io,
@@ -247,19 +251,33 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 {
 	u64 size = (u64)io->nr_sectors << SECTOR_SHIFT;
 	unsigned int i, n = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
+	u64 charge = (u64)n << PAGE_SHIFT;
+	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u;
+	unsigned long flags;
+	bool fits;
 
 	/* A FUA write is durable when it completes: nothing to undo. */
-	if (size > vc->wc.budget || (io->bio->bi_opf & REQ_FUA))
+	if (size > wc->budget || (io->bio->bi_opf & REQ_FUA))
+		return NULL;
+	spin_lock_irqsave(&vc->lock, flags);
+	wc->bytes += charge;
+	verify_wcache_write_back(wc);
+	fits = wc->bytes <= wc->budget;
+	if (!fits)
+		wc->bytes -= charge;
+	spin_unlock_irqrestore(&vc->lock, flags);
+	if (!fits)
 		return NULL;
 	/* A large discard's page array may be more than kmalloc gives. */
-	u = kmalloc(struct_size(u, pages, n), GFP_NOIO | __GFP_NOWARN);
+	u = kmalloc(struct_size(u, pages, n),
+		    GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
 	if (!u)
-		return NULL;
+		goto uncharge;
 	u->sector = io->sector;
 	u->nr_sectors = io->nr_sectors;
 	for (i = 0; i < n; i++) {
-		u->pages[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		u->pages[i] = alloc_page(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
 		if (!u->pages[i])
 			break;
 	}
@@ -268,12 +286,18 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 		while (i--)
 			__free_page(u->pages[i]);
 		kfree(u);
-		return NULL;
+		goto uncharge;
 	}
 	u->wait = w;
 	u->read_failed = false;
 	verify_undo_read_parts(vc, u);
 	return u;
+
+uncharge:
+	spin_lock_irqsave(&vc->lock, flags);
+	wc->bytes -= charge;
+	spin_unlock_irqrestore(&vc->lock, flags);
+	return NULL;
 }
 
 /*
@@ -293,7 +317,7 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	struct blk_plug plug;
 	unsigned long flags;
 	unsigned int i;
-	u64 bytes = 0, written_back = 0;
+	u64 uncharge = 0, written_back = 0;
 
 	atomic_set(&w.pending, 1);
 	init_completion(&w.done);
@@ -306,11 +330,10 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 
 	list_for_each_entry(io, ios, list) {
 		u = io->undo;
-		if (u && !u->read_failed) {
-			bytes += (u64)u->nr_pages << PAGE_SHIFT;
+		if (u && !u->read_failed)
 			continue;
-		}
 		if (u) {
+			uncharge += (u64)u->nr_pages << PAGE_SHIFT;
 			for (i = 0; i < u->nr_pages; i++)
 				__free_page(u->pages[i]);
 			kfree(u);
@@ -319,7 +342,7 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 		written_back++;
 	}
 	spin_lock_irqsave(&vc->lock, flags);
-	wc->bytes += bytes;
+	wc->bytes -= uncharge;
 	wc->written_back += written_back;
 	verify_wcache_write_back(wc);
 	spin_unlock_irqrestore(&vc->lock, flags);
@@ -350,9 +373,16 @@ static void verify_wcache_forget_under(struct verify_wcache *wc,
 	/* A walk of the list with interrupts off: only where it may overlap. */
 	if (list_empty(&wc->undo) || start >= wc->hi || end <= wc->lo)
 		return;
-	list_for_each_entry_safe(u, tmp, &wc->undo, list) {
+	/*
+	 * Newest first, and so must the older records under a record freed
+	 * here (or the crash would restore their content over part of its
+	 * write): the range grows by each record freed.
+	 */
+	list_for_each_entry_safe_reverse(u, tmp, &wc->undo, list) {
 		if (u->sector >= end || u->sector + u->nr_sectors <= start)
 			continue;
+		start = min(start, u->sector);
+		end = max_t(sector_t, end, u->sector + u->nr_sectors);
 		list_del(&u->list);
 		verify_undo_free(wc, u);
 		wc->written_back++;
@@ -576,16 +606,19 @@ static void verify_crash_drain(struct verify_c *vc)
 
 /*
  * Seeded like the rules, and differently for each crash, so that the same
- * seed and bios give the same post-crash content.
+ * seed and bios give the same post-crash content.  The start is one step
+ * of the generator from seed + crashes: a start of seed ^ (crashes + 1)
+ * times the generator's own increment gave each crash the draws of the
+ * one before, one write on.
  */
 void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
 			       enum verify_crash_mode mode, u32 ppm)
 {
+	u64 s = vc->faults.seed + dm_verify_stat_read(vc, VERIFY_STAT_CRASHES);
+
 	opt->mode = mode;
 	opt->ppm = ppm;
-	opt->rng = vc->faults.seed ^
-		   (dm_verify_stat_read(vc, VERIFY_STAT_CRASHES) + 1) *
-		   0x9e3779b97f4a7c15ULL;
+	opt->rng = dm_verify_rng_next(&s);
 }
 
 /*
@@ -622,6 +655,15 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	memset(res, 0, sizeof(*res));
 	verify_crash_drain(vc);
 	spin_lock_irqsave(&vc->lock, flags);
+	/*
+	 * A flush issued before the power cut may have reached the device:
+	 * it is taken as done.  Flushes are not drained, and one in flight
+	 * fails as it completes, but dm then sends the data of a PREFLUSH
+	 * write regardless, which a power_on may let through: the commit
+	 * block of a journal must not outlive the blocks it commits.
+	 */
+	if (wc->epoch)
+		dm_verify_wcache_flushed(vc, wc->epoch - 1);
 	list_splice_init(&wc->undo, &undo);
 	spin_unlock_irqrestore(&vc->lock, flags);
 
