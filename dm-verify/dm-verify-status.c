@@ -123,13 +123,8 @@ static void verify_emit_features(struct verify_c *vc, enum verify_policy policy,
 }
 
 /*
- * Status (STATUSTYPE_INFO), append only: <state> and the fields of
- * VERIFY_STATUS_FIELDS in dm-verify-schema.h:
- * <state> <reads> <writes> <flushes> <discards> <mismatched_reads>
- * <mismatched_sectors> <status_mismatches> <faults_injected>
- * <unverified_sectors> <last_mismatch_sector> <unverified_ranges>
- * <unverified_span> <unverified_merges> <volatile_sectors> <crashes>
- * <lost_writes> <write_cache_bytes>
+ * Status (STATUSTYPE_INFO), append only: <state>, then the fields of
+ * VERIFY_STATUS_FIELDS in dm-verify-schema.h, in its order.
  */
 void dm_verify_status(struct dm_target *ti, status_type_t type,
 		      unsigned int status_flags, char *result, unsigned int maxlen)

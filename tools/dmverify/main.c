@@ -180,8 +180,8 @@ static const struct dmv_command commands[] = {
 	  "seed, number of fault rules, write cache size, digest store and block\n"
 	  "size), one 'name: value' per\n"
 	  "line. Exits 1 if there are mismatches: state mismatch or halted, or\n"
-	  "state crashed with mismatched reads or status mismatches (crashed\n"
-	  "alone, a power cut, exits 0).\n"
+	  "state crashed with mismatched reads, status mismatches or scrub\n"
+	  "mismatches (crashed alone, a power cut, exits 0).\n"
 	  "\n"
 	  "  -J, --json            JSON {\"devices\": [{...}]} with the same names;\n"
 	  "                        numbers are JSON numbers, missing values null\n"
@@ -195,7 +195,8 @@ static const struct dmv_command commands[] = {
 	  "difference to the previous refresh. Exit status as for status, from the\n"
 	  "last refresh.\n"
 	  "\n"
-	  "  -i, --interval SEC  seconds between refreshes (fractions allowed)\n"
+	  "  -i, -n, --interval SEC  seconds between refreshes (fractions allowed;\n"
+	  "                      -n as in watch(1))\n"
 	  "  -c, --count N       stop after N refreshes (default: until interrupted)\n" },
 	{ "mismatches", cmd_mismatches, 1, 1, OUTPUT_OPTS, table_opts, DMV_OUT_MISMATCH,
 	  "needs NAME",
@@ -204,7 +205,8 @@ static const struct dmv_command commands[] = {
 	  "Print the target's log of recent read mismatches (the last 16): the\n"
 	  "first differing sector and byte, the number of differing sectors, the\n"
 	  "bio, and up to 16 bytes of each leg from the first difference.\n"
-	  "Exits 1 if any mismatch is recorded or the state is not ok.\n"
+	  "Exits 1 if any mismatch is recorded, or as status would (a state of\n"
+	  "mismatch or halted, or crashed with mismatches counted).\n"
 	  "\n"
 	  "  -J, --json            JSON {\"mismatches\": [...]}\n"
 	  "  -o, --output COLUMNS  a table of these columns instead of the hexdump\n"

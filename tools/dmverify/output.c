@@ -67,9 +67,9 @@ enum {
 
 static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_READS] = "read bios",
-	[DMV_ST_WRITES] = "write bios",
+	[DMV_ST_WRITES] = "write and write-zeroes bios",
 	[DMV_ST_FLUSHES] = "flush bios",
-	[DMV_ST_DISCARDS] = "discard and write-zeroes bios",
+	[DMV_ST_DISCARDS] = "discard bios",
 	[DMV_ST_MISMATCHED_READS] = "reads whose data differed from the reference",
 	[DMV_ST_MISMATCHED_SECTORS] = "differing sectors of those reads",
 	[DMV_ST_STATUS_MISMATCHES] = "bios whose legs completed with different status",
@@ -84,8 +84,8 @@ static const char *const status_help[DMV_NR_STATUS] = {
 	[DMV_ST_LOST_WRITES] = "volatile writes undone by the crashes",
 	[DMV_ST_WRITE_CACHE_BYTES] = "bytes of undo copies the write cache holds",
 	[DMV_ST_SCRUB_RUNNING] = "1 while a scrub pass runs",
-	[DMV_ST_SCRUB_POSITION] = "next sector the scrub pass checks",
-	[DMV_ST_SCRUB_END] = "end of the scrub pass's range (exclusive)",
+	[DMV_ST_SCRUB_POSITION] = "next target sector the pass checks",
+	[DMV_ST_SCRUB_END] = "end of the pass's range, in target sectors (exclusive)",
 	[DMV_ST_SCRUB_MISMATCHES] = "sectors scrub passes found differing",
 	[DMV_ST_REPAIRED_SECTORS] = "data-leg sectors scrub repair rewrote",
 	[DMV_ST_VOLATILE_RANGES] = "ranges tracking the volatile sectors",
