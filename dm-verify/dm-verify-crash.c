@@ -607,15 +607,17 @@ static void verify_crash_drain(struct verify_c *vc)
 /*
  * Seeded like the rules, and differently for each crash, so that the same
  * seed and bios give the same post-crash content.  The start is one step
- * of the generator from seed + crashes: a start of seed ^ (crashes + 1)
- * times the generator's own increment gave each crash the draws of the
- * one before, one write on.
+ * of the generator from the mixed seed plus the number of crashes: a
+ * start of seed ^ (crashes + 1) times the generator's own increment gave
+ * each crash the draws of the one before, one write on, and seed + crashes
+ * unmixed would give seed S's crash k + 1 the draws of seed S + 1's crash k.
  */
 void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
 			       enum verify_crash_mode mode, u32 ppm)
 {
-	u64 s = vc->faults.seed + dm_verify_stat_read(vc, VERIFY_STAT_CRASHES);
+	u64 s = vc->faults.seed;
 
+	s = dm_verify_rng_next(&s) + dm_verify_stat_read(vc, VERIFY_STAT_CRASHES);
 	opt->mode = mode;
 	opt->ppm = ppm;
 	opt->rng = dm_verify_rng_next(&s);
