@@ -195,8 +195,8 @@ static const struct dmv_command commands[] = {
 	  "difference to the previous refresh. Exit status as for status, from the\n"
 	  "last refresh.\n"
 	  "\n"
-	  "  -i, -n, --interval SEC  seconds between refreshes (fractions allowed;\n"
-	  "                      -n as in watch(1))\n"
+	  "  -i, --interval SEC  seconds between refreshes (fractions allowed)\n"
+	  "  -n SEC              the same, as in watch(1)\n"
 	  "  -c, --count N       stop after N refreshes (default: until interrupted)\n" },
 	{ "mismatches", cmd_mismatches, 1, 1, OUTPUT_OPTS, table_opts, DMV_OUT_MISMATCH,
 	  "needs NAME",
