@@ -16,6 +16,8 @@
  *   then                    known bitmap: a bit per data block, little endian
  *   then, version 2         write-intent bitmap, one block: a bit per region
  *                           (dm-verify-digest-intent.c), little endian
+ *   then, with HAS_CSUM     checksums: a CRC-32C per digest and known block,
+ *                           1024 per block, little endian
  *
  * Before the first I/O of a resume the superblock's clean flag is cleared
  * and flushed; once the target is suspended (a reload, a removal) the dirty
@@ -27,6 +29,16 @@
  * bitmap, written by an older module) is read and kept as version 1: there
  * an unclean shutdown makes every block unknown, as that module did.  A
  * device zeroed, then formatted by this module, gets version 2.
+ *
+ * The checksums are beyond the blocks the superblock's meta_blocks counts,
+ * so a module that predates them reads the device and, writing its own
+ * superblock, drops the flag that says they are there; this one then
+ * computes them again.  A block that fails its checksum at load (a bit
+ * flipped on the metadata device, a misdirected or torn write) is never
+ * trusted: its blocks become unknown, a digest block's undefined too, as
+ * its marks are lost.  A save that a crash interrupts can leave a block
+ * and its checksum apart: that costs the coverage of the block, never a
+ * false mismatch.
  *
  * While the target runs, the device's buffers are used by the write-intent
  * log only, under its lock: the working set is saved there by its pass
@@ -40,6 +52,7 @@
 #include "dm-verify.h"
 
 #include <linux/blkdev.h>
+#include <linux/crc32c.h>
 #include <linux/dm-bufio.h>
 #include <linux/slab.h>
 
@@ -54,6 +67,14 @@
 #define VERIFY_META_CLEAN		BIT(0)
 /* @data_start is set: older version 2 devices leave it zero, unchecked. */
 #define VERIFY_META_HAS_START		BIT(1)
+/* Checksum blocks from @csum_start on match the digest and known blocks. */
+#define VERIFY_META_HAS_CSUM		BIT(2)
+#define VERIFY_META_CSUMS		(VERIFY_META_BLOCK / sizeof(__le32))
+/*
+ * Formatted, and the digest blocks not all written since: their undefined
+ * marks may be an older use's (only the first 4 KiB was zeroed).
+ */
+#define VERIFY_META_FORMATTING		BIT(3)
 /*
  * "DMVUNDEF": the digest slot of an unknown block that a discard or a
  * failed write left undefined, so that a table created again does not let
@@ -80,6 +101,8 @@ struct verify_meta_sb {
 	__le32 region_shift;	/* log2 of the digest blocks per region */
 	/* With VERIFY_META_HAS_START */
 	__le64 data_start;	/* the data device's offset */
+	/* With VERIFY_META_HAS_CSUM */
+	__le64 csum_start;	/* the first checksum block */
 } __packed;
 
 struct verify_digest_meta {
@@ -91,6 +114,14 @@ struct verify_digest_meta {
 	u64 known_start;
 	u64 intent_start;
 	u64 meta_blocks;
+	u64 csum_start;
+	u64 csum_blocks;
+	u32 *csums;		/* of digests_start.., as on the device or to be */
+	bool has_csum;		/* this table keeps the checksums */
+	bool csum_on_disk;	/* the superblock read says the device has them */
+	bool csum_written;	/* the device's checksum blocks are all current */
+	bool formatting;	/* VERIFY_META_FORMATTING, as we write it */
+	bool marks_stale;	/* VERIFY_META_FORMATTING, as we read it */
 	bool v1;		/* a version 1 device: no intent bitmap */
 	unsigned long *dirty;	/* metadata blocks the device lacks */
 	u64 *scratch;		/* one bitmap block, in CPU order */
@@ -110,6 +141,37 @@ static sector_t verify_meta_data_start(struct verify_digest_meta *meta)
 	struct verify_c *vc = meta->ti->private;
 
 	return vc->data_start;
+}
+
+/* The blocks this table uses: the checksums are beyond meta_blocks. */
+static u64 verify_meta_end(struct verify_digest_meta *meta)
+{
+	return meta->meta_blocks + (meta->has_csum ? meta->csum_blocks : 0);
+}
+
+static bool verify_meta_fits(struct verify_digest_meta *meta)
+{
+	return bdev_nr_sectors(meta->dev->bdev) >=
+	       verify_meta_end(meta) * VERIFY_META_SECTORS;
+}
+
+/* With the block's number, so that a block written to another is caught. */
+static u32 verify_meta_block_csum(u64 mb, const void *p)
+{
+	__le64 where = cpu_to_le64(mb);
+
+	return ~crc32c(crc32c(~0U, &where, sizeof(where)), p,
+		       VERIFY_META_BLOCK);
+}
+
+/* Block @mb (digests or known) as filled in @p: its checksum to be written. */
+static void verify_meta_set_csum(struct verify_digest_meta *meta, u64 mb,
+				 const void *p)
+{
+	u64 i = mb - meta->digests_start;
+
+	meta->csums[i] = verify_meta_block_csum(mb, p);
+	set_bit(meta->csum_start + i / VERIFY_META_CSUMS, meta->dirty);
 }
 
 /* A write to the metadata device failed: metadata_errors in the status. */
@@ -174,6 +236,9 @@ static void verify_meta_dirty_all(struct verify_digest *dg)
 	dm_verify_intent_image_changed(dg);
 	bitmap_set(meta->dirty, meta->digests_start,
 		   meta->intent_start - meta->digests_start);
+	if (meta->has_csum)
+		bitmap_set(meta->dirty, meta->csum_start, meta->csum_blocks);
+	meta->csum_written = false;
 }
 
 /*
@@ -189,9 +254,19 @@ static void verify_meta_take_over(struct verify_digest *dg,
 
 	dm_verify_mem_take_over(dg, old);
 	meta->loaded = true;
+	if (o && o->dev->bdev == meta->dev->bdev && o->formatting)
+		meta->formatting = true;
 	if (o && o->dev->bdev == meta->dev->bdev && o->saved &&
-	    !o->open && old->nr_blocks == dg->nr_blocks)
+	    !o->open && old->nr_blocks == dg->nr_blocks &&
+	    o->has_csum == meta->has_csum) {
+		if (meta->has_csum) {
+			memcpy(meta->csums, o->csums,
+			       (meta->intent_start - meta->digests_start) *
+			       sizeof(*meta->csums));
+			meta->csum_written = o->csum_written;
+		}
 		return;
+	}
 	verify_meta_dirty_all(dg);
 }
 
@@ -228,6 +303,14 @@ static void verify_meta_fill(struct verify_digest *dg, u64 mb, void *p)
 	u64 first, i, n;
 
 	memset(p, 0, VERIFY_META_BLOCK);
+	if (mb >= meta->csum_start) {
+		first = (mb - meta->csum_start) * VERIFY_META_CSUMS;
+		n = min_t(u64, meta->intent_start - meta->digests_start - first,
+			  VERIFY_META_CSUMS);
+		for (i = 0; i < n; i++)
+			((__le32 *)p)[i] = cpu_to_le32(meta->csums[first + i]);
+		return;
+	}
 	if (mb >= meta->known_start) {
 		first = (mb - meta->known_start) * VERIFY_META_BITS;
 		n = min_t(u64, dg->nr_blocks - first, VERIFY_META_BITS);
@@ -260,6 +343,12 @@ static int verify_meta_write_sb(struct verify_digest *dg, bool clean)
 	sb->flags = cpu_to_le32((clean ? VERIFY_META_CLEAN : 0) |
 				VERIFY_META_HAS_START);
 	sb->data_start = cpu_to_le64(verify_meta_data_start(meta));
+	if (meta->formatting)
+		sb->flags |= cpu_to_le32(VERIFY_META_FORMATTING);
+	if (meta->has_csum && meta->csum_written) {
+		sb->flags |= cpu_to_le32(VERIFY_META_HAS_CSUM);
+		sb->csum_start = cpu_to_le64(meta->csum_start);
+	}
 	sb->magic = cpu_to_le64(VERIFY_META_MAGIC);
 	sb->version = cpu_to_le32(meta->v1 ? VERIFY_META_VERSION_NO_INTENT :
 				  VERIFY_META_VERSION);
@@ -298,7 +387,8 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 	r = blkdev_issue_flush(meta->data_bdev);
 	if (r)
 		return r;
-	for_each_set_bit(mb, meta->dirty, meta->meta_blocks) {
+	/* Ascending: a block's checksum block, dirtied here, comes later. */
+	for_each_set_bit(mb, meta->dirty, verify_meta_end(meta)) {
 		if (!test_and_clear_bit(mb, meta->dirty))
 			continue;
 		p = dm_bufio_new(meta->bufio, mb, &b);
@@ -308,6 +398,8 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 			break;
 		}
 		verify_meta_fill(dg, mb, p);
+		if (meta->has_csum && mb < meta->intent_start)
+			verify_meta_set_csum(meta, mb, p);
 		dm_bufio_mark_buffer_dirty(b);
 		dm_bufio_release(b);
 		(*nr)++;
@@ -317,10 +409,18 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 		r = dm_bufio_write_dirty_buffers(meta->bufio);
 	if (!r)
 		r = dm_bufio_issue_flush(meta->bufio);
-	/* The digest and known blocks only: not the superblock before them. */
+	/*
+	 * The digest and known blocks only: not the superblock before them.
+	 * Their checksum blocks follow, as they are filled again.
+	 */
 	if (r)
 		bitmap_set(meta->dirty, meta->digests_start,
 			   meta->intent_start - meta->digests_start);
+	else if (meta->has_csum)
+		meta->csum_written = true;
+	/* Every digest block was dirty since the format: all written now. */
+	if (!r)
+		meta->formatting = false;
 	return r;
 }
 
@@ -364,10 +464,16 @@ int dm_verify_meta_write_intent(struct verify_digest *dg,
 int dm_verify_meta_save(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
+	bool formatting = meta->formatting;
 	u64 nr;
 	int r;
 
 	r = verify_meta_write_dirty(dg, &nr);
+	/* The marks on the device are ours now: a crash must not drop them. */
+	if (!r && formatting) {
+		r = verify_meta_write_sb(dg, false);
+		meta->formatting = r != 0;
+	}
 	if (r) {
 		dm_verify_meta_count_error(dg);
 		DMERR_LIMIT("%s: saving digests to %s failed (%d): intent bits kept",
@@ -375,6 +481,9 @@ int dm_verify_meta_save(struct verify_digest *dg)
 		return r;
 	}
 	dm_bufio_forget_buffers(meta->bufio, 0, meta->intent_start);
+	if (meta->has_csum)
+		dm_bufio_forget_buffers(meta->bufio, meta->csum_start,
+					meta->csum_blocks);
 	return 0;
 }
 
@@ -412,7 +521,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 	meta->open = false;
 	meta->saved = true;
 	/* The working set is in memory: no second copy in the buffer cache. */
-	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
+	dm_bufio_forget_buffers(meta->bufio, 0, verify_meta_end(meta));
 	DMDEBUG("%s: %llu metadata blocks saved", verify_meta_name(meta), nr);
 	return 0;
 }
@@ -445,6 +554,36 @@ static bool verify_meta_layout_ok(struct verify_digest *dg,
 }
 
 /*
+ * Checksums on a version 2 device: those it has, as @sb says (NULL: a
+ * device to format), or, on one written by a module without them, from
+ * the next save on if the device has the room.  False if @sb names
+ * another place for them.
+ */
+static bool verify_meta_csum_layout(struct verify_digest *dg,
+				    const struct verify_meta_sb *sb)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	sector_t need = (meta->meta_blocks + meta->csum_blocks) *
+			VERIFY_META_SECTORS;
+
+	meta->csum_on_disk = false;
+	meta->csum_written = false;
+	if (meta->v1) {
+		meta->has_csum = false;
+	} else if (!sb) {
+		meta->has_csum = true;
+	} else if (le32_to_cpu(sb->flags) & VERIFY_META_HAS_CSUM) {
+		if (le64_to_cpu(sb->csum_start) != meta->csum_start)
+			return false;
+		meta->has_csum = true;
+		meta->csum_on_disk = true;
+	} else {
+		meta->has_csum = bdev_nr_sectors(meta->dev->bdev) >= need;
+	}
+	return true;
+}
+
+/*
  * Read and check the superblock.  *@fresh: the block is all zero (an empty
  * device); else *@clean says whether the digests were saved cleanly.
  * @err gets the table error.
@@ -468,6 +607,7 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 	sb = p;
 	if (*fresh) {
 		verify_meta_set_version(dg, VERIFY_META_VERSION);
+		verify_meta_csum_layout(dg, NULL);
 		r = 0;
 	} else if (le32_to_cpu(sb->version) != VERIFY_META_VERSION &&
 		   le32_to_cpu(sb->version) != VERIFY_META_VERSION_NO_INTENT) {
@@ -490,10 +630,13 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 		      name, le64_to_cpu(sb->data_start),
 		      (unsigned long long)verify_meta_data_start(meta));
 		*err = "Metadata records another data offset";
-	} else if (!verify_meta_layout_ok(dg, sb)) {
+	} else if (!verify_meta_layout_ok(dg, sb) ||
+		   !verify_meta_csum_layout(dg, sb)) {
 		*err = "Metadata layout is inconsistent";
 	} else {
 		*clean = le32_to_cpu(sb->flags) & VERIFY_META_CLEAN;
+		meta->marks_stale = le32_to_cpu(sb->flags) &
+				    VERIFY_META_FORMATTING;
 		r = 0;
 	}
 	dm_bufio_release(b);
@@ -537,13 +680,65 @@ static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
 	return 0;
 }
 
+/* The metadata blocks a load found corrupt. */
+struct verify_meta_bad {
+	u64 nr;
+	u64 first;
+};
+
+static int verify_meta_load_csums(struct verify_digest_meta *meta)
+{
+	u64 j, i, n, total = meta->intent_start - meta->digests_start;
+	struct dm_buffer *b;
+	__le32 *le;
+
+	dm_bufio_prefetch(meta->bufio, meta->csum_start, meta->csum_blocks);
+	for (j = 0; j < meta->csum_blocks; j++) {
+		le = dm_bufio_read(meta->bufio, meta->csum_start + j, &b);
+		if (IS_ERR(le))
+			return PTR_ERR(le);
+		n = min_t(u64, total - j * VERIFY_META_CSUMS, VERIFY_META_CSUMS);
+		for (i = 0; i < n; i++)
+			meta->csums[j * VERIFY_META_CSUMS + i] = le32_to_cpu(le[i]);
+		dm_bufio_release(b);
+	}
+	return 0;
+}
+
+/*
+ * Is block @mb, as read in @p, what was saved there?  On a device without
+ * checksums it is taken as it is, and its checksum kept for the next save.
+ * A corrupt block is written again at the next save.
+ */
+static bool verify_meta_block_ok(struct verify_digest_meta *meta, u64 mb,
+				 const void *p, struct verify_meta_bad *bad)
+{
+	u32 csum;
+
+	if (!meta->has_csum)
+		return true;
+	csum = verify_meta_block_csum(mb, p);
+	if (!meta->csum_on_disk)
+		meta->csums[mb - meta->digests_start] = csum;
+	else if (csum != meta->csums[mb - meta->digests_start])
+		goto bad;
+	return true;
+bad:
+	if (!bad->nr++)
+		bad->first = mb;
+	verify_meta_dirty(meta, mb);
+	return false;
+}
+
 /*
  * Read the digest slots: the digests of the known blocks, and into @set
  * the marked unknown ones, undefined again (to whole blocks) as the
- * saving table had them.  Returns the number of those.
+ * saving table had them.  Returns the number of those.  The blocks of a
+ * corrupt digest block are unknown, and undefined: their marks are lost.
  */
 static int verify_meta_load_digests(struct verify_digest *dg,
-				    struct verify_extents *set, u64 *undefined)
+				    struct verify_extents *set, u64 *undefined,
+				    struct verify_meta_bad *bad)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	struct verify_digest_mem *m = dg->store;
@@ -562,10 +757,20 @@ static int verify_meta_load_digests(struct verify_digest *dg,
 		le = dm_bufio_read(meta->bufio, mb, &buf);
 		if (IS_ERR(le))
 			return PTR_ERR(le);
+		if (!verify_meta_block_ok(meta, mb, le, bad)) {
+			dm_bufio_release(buf);
+			bitmap_clear(m->known, i, end - i);
+			verify_meta_dirty(meta, meta->known_start +
+					  i / VERIFY_META_BITS);
+			run += end - i;
+			b = end;
+			continue;
+		}
 		for (b = i; b < end; b++) {
 			if (test_bit(b, m->known)) {
 				m->digests[b] = le64_to_cpu(le[b - i]);
-			} else if (le64_to_cpu(le[b - i]) == VERIFY_META_UNDEFINED) {
+			} else if (le64_to_cpu(le[b - i]) == VERIFY_META_UNDEFINED &&
+				   !meta->marks_stale) {
 				run++;
 				continue;
 			}
@@ -595,6 +800,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 	struct verify_digest_mem *m = dg->store;
 	struct verify_c *vc = meta->ti->private;
 	u64 j, i, first, n, had = 0, undefined = 0;
+	struct verify_meta_bad bad = {};
 	struct verify_extents undef;
 	struct dm_buffer *b;
 	__le64 *le;
@@ -608,6 +814,11 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 	if (r)
 		return r;
 	undef.gfp = GFP_NOIO | __GFP_NOWARN;
+	if (meta->csum_on_disk) {
+		r = verify_meta_load_csums(meta);
+		if (r)
+			goto out;
+	}
 	dm_bufio_prefetch(meta->bufio, meta->known_start,
 			  meta->intent_start - meta->known_start);
 	for (j = 0; j < meta->intent_start - meta->known_start; j++) {
@@ -618,17 +829,35 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 			r = PTR_ERR(le);
 			goto out;
 		}
+		if (!verify_meta_block_ok(meta, meta->known_start + j, le,
+					  &bad)) {
+			dm_bufio_release(b);
+			bitmap_clear(m->known, first, n);
+			continue;
+		}
 		for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
 			meta->scratch[i] = le64_to_cpu(le[i]);
 		dm_bufio_release(b);
 		bitmap_from_arr64(m->known + first / BITS_PER_LONG,
 				  meta->scratch, n);
-		had += bitmap_weight(m->known + first / BITS_PER_LONG, n);
 		cond_resched();
 	}
-	r = verify_meta_load_digests(dg, &undef, &undefined);
+	r = verify_meta_load_digests(dg, &undef, &undefined, &bad);
 	if (r)
 		goto out;
+	had = bitmap_weight(m->known, dg->nr_blocks);
+	if (meta->has_csum && !meta->csum_on_disk) {
+		/* Checksums taken above: on the device at the next save. */
+		bitmap_set(meta->dirty, meta->csum_start, meta->csum_blocks);
+	} else if (bad.nr) {
+		verify_stat_add(vc, VERIFY_STAT_METADATA_ERRORS, bad.nr);
+		DMERR("%s: metadata on %s: %s %llu of its blocks, %s %llu (%s): %s",
+		      verify_meta_name(meta), meta->dev->name,
+		      "checksum mismatch in", bad.nr,
+		      "the first block", bad.first, clean ? "corrupt" :
+		      "corrupt, or a save cut short by the crash",
+		      "the data blocks they describe are unknown");
+	}
 	if (!clean && meta->v1) {
 		memset(m->known, 0, BITS_TO_LONGS(dg->nr_blocks) * sizeof(long));
 		atomic64_set(&m->nr_known, 0);
@@ -654,7 +883,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		dm_verify_extents_merge_into(vc, &vc->unverified, &undef);
 	}
 out:
-	dm_bufio_forget_buffers(meta->bufio, 0, meta->meta_blocks);
+	dm_bufio_forget_buffers(meta->bufio, 0, verify_meta_end(meta));
 	dm_verify_extents_destroy(&undef);
 	return r;
 }
@@ -675,10 +904,17 @@ static int verify_meta_resume(struct verify_digest *dg)
 		goto start;
 	if (!meta->loaded) {
 		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
-		if (!r && fresh)
+		/* Before the load reads past the end of a device that shrank. */
+		if (!r && !verify_meta_fits(meta)) {
+			r = -ENOSPC;
+			err = "Metadata device too small for its layout";
+		}
+		if (!r && fresh) {
 			verify_meta_dirty_all(dg);
-		else if (!r)
+			meta->formatting = true;
+		} else if (!r) {
 			r = verify_meta_load(dg, clean);
+		}
 		if (r) {
 			DMERR("%s: cannot load digests from %s (%d)%s%s",
 			      verify_meta_name(meta), meta->dev->name, r,
@@ -694,8 +930,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 		}
 		meta->loaded = true;
 	}
-	if (bdev_nr_sectors(meta->dev->bdev) <
-	    meta->meta_blocks * VERIFY_META_SECTORS) {
+	if (!verify_meta_fits(meta)) {
 		DMERR("%s: metadata %s is too small for its layout",
 		      verify_meta_name(meta), meta->dev->name);
 		return -ENOSPC;
@@ -800,6 +1035,7 @@ static void verify_meta_destroy(struct verify_digest *dg)
 		if (meta->dev)
 			dm_put_device(meta->ti, meta->dev);
 		kvfree(meta->dirty);
+		kvfree(meta->csums);
 		kfree(meta->scratch);
 		kfree(meta);
 		dg->meta = NULL;
@@ -850,6 +1086,12 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 			     DIV_ROUND_UP(dg->nr_blocks, VERIFY_META_BITS);
 	/* Version 2 unless the device says 1 (verify_meta_set_version()). */
 	meta->meta_blocks = meta->intent_start + 1;
+	meta->csum_start = meta->intent_start + 1;
+	meta->csum_blocks = DIV_ROUND_UP(meta->intent_start -
+					 meta->digests_start,
+					 VERIFY_META_CSUMS);
+	/* As for a device to format, unless its superblock says otherwise. */
+	meta->has_csum = true;
 	r = dm_verify_intent_create(dg, dm_table_device_name(ti->table));
 	if (r) {
 		ti->error = "Cannot allocate digests";
@@ -876,10 +1118,12 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		ti->error = "Metadata device's logical block size is above 4096";
 		return -EINVAL;
 	}
-	meta->dirty = kvcalloc(BITS_TO_LONGS(meta->meta_blocks), sizeof(long),
-			       GFP_KERNEL);
+	meta->dirty = kvcalloc(BITS_TO_LONGS(verify_meta_end(meta)),
+			       sizeof(long), GFP_KERNEL);
+	meta->csums = kvcalloc(meta->intent_start - meta->digests_start,
+			       sizeof(*meta->csums), GFP_KERNEL);
 	meta->scratch = kmalloc(VERIFY_META_BLOCK, GFP_KERNEL);
-	if (!meta->dirty || !meta->scratch) {
+	if (!meta->dirty || !meta->csums || !meta->scratch) {
 		ti->error = "Cannot allocate digests";
 		return -ENOMEM;
 	}
@@ -900,10 +1144,10 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 			return r;
 		}
 	}
-	if (have < meta->meta_blocks * VERIFY_META_SECTORS) {
+	if (have < verify_meta_end(meta) * VERIFY_META_SECTORS) {
 		DMERR("%s: metadata %s has %llu sectors, needs %llu for %llu blocks of %u bytes",
 		      dm_table_device_name(ti->table), meta->dev->name, have,
-		      meta->meta_blocks * VERIFY_META_SECTORS, dg->nr_blocks,
+		      verify_meta_end(meta) * VERIFY_META_SECTORS, dg->nr_blocks,
 		      1U << dg->block_shift);
 		ti->error = "Metadata device too small";
 		return -EINVAL;

@@ -169,6 +169,7 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 	struct verify_rmw *rmw;
 	struct xxh64_state st;
 	u64 blocks[2], want, got;
+	int r;
 
 	io->rmw = NULL;
 	n = verify_rmw_edges(dg, io, blocks);
@@ -189,8 +190,19 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 			if (!pages[j])
 				break;
 		}
-		if (j < per || verify_rmw_read(vc, blocks[i], pages))
+		if (j < per)
 			continue;
+		r = verify_rmw_read(vc, blocks[i], pages);
+		if (r) {
+			/* The caller's write goes on: nobody else hears of it. */
+			DMWARN_LIMIT("%s: read of sector %llu+%u %s failed (%d): %s",
+				     dm_table_device_name(vc->ti->table),
+				     (unsigned long long)(blocks[i] <<
+				     (dg->block_shift - SECTOR_SHIFT)),
+				     dg->block_sectors, "for a partial write", r,
+				     "the block is unknown");
+			continue;
+		}
 		xxh64_reset(&st, 0);
 		verify_rmw_hash_pages(&st, pages, 0, bsize);
 		got = xxh64_digest(&st);

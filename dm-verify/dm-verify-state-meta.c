@@ -533,9 +533,14 @@ static int verify_state_prepare(struct verify_state_meta *meta, bool unclean,
 		*first = max(1 + half, 1 + used);
 		*room = meta->blocks > *first ? meta->blocks - *first : 0;
 	}
+	/*
+	 * Written over the saved ranges, into half the room only, so that
+	 * the saves after it have room beside it again: one in place, not
+	 * all of them (a crash during one tears the ranges it overwrites).
+	 */
 	if (!*room) {
 		*first = 1;
-		*room = meta->blocks - 1;
+		*room = max(half, 1ULL);
 		unclean = true;
 	}
 	if (IS_ERR(p))

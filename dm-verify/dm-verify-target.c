@@ -20,6 +20,7 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 /*
@@ -977,9 +978,8 @@ bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 	return found;
 }
 
-static int verify_preresume(struct dm_target *ti)
+static int __verify_preresume(struct verify_c *vc)
 {
-	struct verify_c *vc = ti->private;
 	bool taken = false;
 	int r;
 
@@ -1001,6 +1001,21 @@ static int verify_preresume(struct dm_target *ti)
 	smp_mb__before_atomic();
 	set_bit(VERIFY_STATE_READY, &vc->flags);
 	return 0;
+}
+
+/*
+ * The loads allocate: no reclaim may write to this device, suspended
+ * until we return, nor to the legs below it (dm core sets no noio scope
+ * around a resume).
+ */
+static int verify_preresume(struct dm_target *ti)
+{
+	unsigned int noio = memalloc_noio_save();
+	int r;
+
+	r = __verify_preresume(ti->private);
+	memalloc_noio_restore(noio);
+	return r;
 }
 
 static void verify_resume(struct dm_target *ti)
@@ -1435,7 +1450,7 @@ static void verify_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 static struct target_type verify_target = {
 	.name = "verify",
-	.version = {1, 3, 0},
+	.version = {1, 4, 0},
 	.features = DM_TARGET_NOWAIT,
 	.module = THIS_MODULE,
 	.ctr = verify_ctr,

@@ -13,7 +13,12 @@ first 20 bytes are laid out the same (dm-verify-state-meta.c).
                          regions set in a version 2 write-intent bitmap
   downgrade DEV          make a version 2 device what a version 1 module
                          would have written (the same blocks, no intent
-                         bitmap, no version 2 fields)
+                         bitmap, no version 2 fields, no checksums)
+  sums DEV               "checksums none", or "checksums B blocks, K bad":
+                         the digest and known blocks checked against the
+                         CRC-32C the checksum blocks hold for them
+  nosums DEV             the superblock as a module without checksums
+                         writes it (flag bit 2 and csum_start cleared)
   ranges DEV             reference-mode state: the first sector of the
                          ranges its superblock names
   state-v1 DEV           reference-mode state: make a version 2 one what
@@ -23,8 +28,10 @@ first 20 bytes are laid out the same (dm-verify-state-meta.c).
 Layout (dm-verify-digest-meta.c): le32 csum, le32 flags, 8-byte magic,
 le32 version, le32 block_size, le64 data_sectors, nr_blocks,
 digests_start, known_start, meta_blocks, then in version 2 le64
-intent_start and le32 region_shift; the checksum is the CRC-32C of bytes
-4-4095 of the first 4 KiB.  The reference-mode state (dm-verify-state-meta.c)
+intent_start and le32 region_shift, le64 data_start (flag bit 1) and le64
+csum_start (flag bit 2: a block of 1024 le32 CRC-32C per 1024 digest and
+known blocks, each of the block's le64 number then its 4 KiB); the
+checksum is the CRC-32C of bytes 4-4095 of the first 4 KiB.  The reference-mode state (dm-verify-state-meta.c)
 has le64 nr_unverified at 48 and nr_unsynced at 56, and in version 2 le64
 ranges_block at 464: the block its ranges start at (version 1: block 1).
 """
@@ -64,6 +71,13 @@ def io(dev, data=None, block=0):
         os.close(fd)
 
 
+def nosums(blk):
+    flags = struct.unpack_from("<I", blk, 4)[0]
+    struct.pack_into("<I", blk, 4, flags & ~4)
+    blk[84:92] = bytes(8)
+    struct.pack_into("<I", blk, 0, crc32c(blk[4:]))
+
+
 def main():
     cmd, dev = sys.argv[1], sys.argv[2]
     blk = bytearray(io(dev))
@@ -83,8 +97,25 @@ def main():
         struct.pack_into("<I", blk, 16, 1)
         struct.pack_into("<Q", blk, 56, start)
         blk[64:76] = bytes(12)
-        struct.pack_into("<I", blk, 0, crc32c(blk[4:]))
+        nosums(blk)
         io(dev, bytes(blk))
+    elif cmd == "nosums":
+        nosums(blk)
+        io(dev, bytes(blk))
+    elif cmd == "sums":
+        if not struct.unpack_from("<I", blk, 4)[0] & 4:
+            print("checksums none")
+            return
+        first, _, _, intent = struct.unpack_from("<QQQQ", blk, 40)
+        csum_start = struct.unpack_from("<Q", blk, 84)[0]
+        bad = 0
+        for mb in range(first, intent):
+            i = mb - first
+            sums = io(dev, block=csum_start + i // 1024)
+            want = struct.unpack_from("<I", sums, i % 1024 * 4)[0]
+            got = crc32c(struct.pack("<Q", mb) + io(dev, block=mb))
+            bad += want != got
+        print(f"checksums {intent - first} blocks, {bad} bad")
     elif cmd in ("ranges", "state-v1"):
         version = struct.unpack_from("<I", blk, 16)[0]
         first = struct.unpack_from("<Q", blk, 464)[0] if version > 1 else 1
