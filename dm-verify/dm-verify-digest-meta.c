@@ -121,6 +121,7 @@ struct verify_digest_meta {
 	bool csum_on_disk;	/* the superblock read says the device has them */
 	bool csum_written;	/* the device's checksum blocks are all current */
 	bool formatting;	/* VERIFY_META_FORMATTING, as we write it */
+	bool fresh;		/* zeroed at the last superblock read */
 	bool marks_stale;	/* VERIFY_META_FORMATTING, as we read it */
 	bool v1;		/* a version 1 device: no intent bitmap */
 	unsigned long *dirty;	/* metadata blocks the device lacks */
@@ -254,7 +255,9 @@ static void verify_meta_take_over(struct verify_digest *dg,
 
 	dm_verify_mem_take_over(dg, old);
 	meta->loaded = true;
-	if (o && o->dev->bdev == meta->dev->bdev && o->formatting)
+	/* The marks on a device zeroed at its first 4 KiB are not ours. */
+	if (meta->fresh ||
+	    (o && o->dev->bdev == meta->dev->bdev && o->formatting))
 		meta->formatting = true;
 	if (o && o->dev->bdev == meta->dev->bdev && o->saved &&
 	    !o->open && old->nr_blocks == dg->nr_blocks &&
@@ -418,9 +421,6 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 			   meta->intent_start - meta->digests_start);
 	else if (meta->has_csum)
 		meta->csum_written = true;
-	/* Every digest block was dirty since the format: all written now. */
-	if (!r)
-		meta->formatting = false;
 	return r;
 }
 
@@ -465,14 +465,21 @@ int dm_verify_meta_save(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	bool formatting = meta->formatting;
+	bool sums = meta->has_csum && !meta->csum_written;
 	u64 nr;
 	int r;
 
 	r = verify_meta_write_dirty(dg, &nr);
-	/* The marks on the device are ours now: a crash must not drop them. */
-	if (!r && formatting) {
+	/*
+	 * Every block written since the format: the marks on the device are
+	 * ours, and a crash must not drop them.  Or the first checksums: a
+	 * crash from now on must find them checked.
+	 */
+	if (!r && (formatting || sums)) {
+		meta->formatting = false;
 		r = verify_meta_write_sb(dg, false);
-		meta->formatting = r != 0;
+		if (r)
+			meta->formatting = formatting;
 	}
 	if (r) {
 		dm_verify_meta_count_error(dg);
@@ -498,10 +505,14 @@ static int verify_meta_commit(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	unsigned long *image = dm_verify_intent_image(dg);
+	bool formatting = meta->formatting;
 	u64 nr = 0;
 	int r;
 
 	r = verify_meta_write_dirty(dg, &nr);
+	/* Every block written: the superblock below drops the flag. */
+	if (!r)
+		meta->formatting = false;
 	/* Every digest is on the device: no region may be stale. */
 	if (!r && !meta->v1) {
 		bitmap_zero(image, dm_verify_intent_nr_regions(dg));
@@ -511,6 +522,8 @@ static int verify_meta_commit(struct verify_digest *dg)
 	if (!r)
 		r = verify_meta_write_sb(dg, true);
 	if (r) {
+		/* The superblock on the device may still have the flag. */
+		meta->formatting = formatting;
 		bitmap_set(meta->dirty, meta->digests_start,
 			   meta->intent_start - meta->digests_start);
 		dm_verify_meta_count_error(dg);
@@ -554,9 +567,9 @@ static bool verify_meta_layout_ok(struct verify_digest *dg,
 }
 
 /*
- * Checksums on a version 2 device: those it has, as @sb says (NULL: a
- * device to format), or, on one written by a module without them, from
- * the next save on if the device has the room.  False if @sb names
+ * Checksums on a version 2 device: those it has, as @sb says, or, on a
+ * device to format (@sb NULL) or one written by a module without them,
+ * from the next save on, if the device has the room.  False if @sb names
  * another place for them.
  */
 static bool verify_meta_csum_layout(struct verify_digest *dg,
@@ -567,19 +580,19 @@ static bool verify_meta_csum_layout(struct verify_digest *dg,
 			VERIFY_META_SECTORS;
 
 	meta->csum_on_disk = false;
-	meta->csum_written = false;
 	if (meta->v1) {
 		meta->has_csum = false;
-	} else if (!sb) {
-		meta->has_csum = true;
-	} else if (le32_to_cpu(sb->flags) & VERIFY_META_HAS_CSUM) {
+	} else if (sb && (le32_to_cpu(sb->flags) & VERIFY_META_HAS_CSUM)) {
 		if (le64_to_cpu(sb->csum_start) != meta->csum_start)
 			return false;
 		meta->has_csum = true;
 		meta->csum_on_disk = true;
 	} else {
+		/* A device sized before the checksums goes on without them. */
 		meta->has_csum = bdev_nr_sectors(meta->dev->bdev) >= need;
 	}
+	/* Those on the device are checked, and the superblock keeps the flag. */
+	meta->csum_written = meta->csum_on_disk;
 	return true;
 }
 
@@ -605,6 +618,7 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	sb = p;
+	meta->fresh = *fresh;
 	if (*fresh) {
 		verify_meta_set_version(dg, VERIFY_META_VERSION);
 		verify_meta_csum_layout(dg, NULL);
@@ -1090,7 +1104,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 	meta->csum_blocks = DIV_ROUND_UP(meta->intent_start -
 					 meta->digests_start,
 					 VERIFY_META_CSUMS);
-	/* As for a device to format, unless its superblock says otherwise. */
+	/* The most this table may use: the dirty bitmap is sized for it. */
 	meta->has_csum = true;
 	r = dm_verify_intent_create(dg, dm_table_device_name(ti->table));
 	if (r) {
@@ -1143,6 +1157,8 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 			ti->error = err;
 			return r;
 		}
+	} else {
+		meta->has_csum = false;
 	}
 	if (have < verify_meta_end(meta) * VERIFY_META_SECTORS) {
 		DMERR("%s: metadata %s has %llu sectors, needs %llu for %llu blocks of %u bytes",
@@ -1152,8 +1168,14 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 		ti->error = "Metadata device too small";
 		return -EINVAL;
 	}
-	if (fresh)
+	if (fresh && meta->has_csum)
 		DMINFO("%s: metadata device %s is zeroed: formatted at the first resume",
 		       dm_table_device_name(ti->table), meta->dev->name);
+	else if (fresh)
+		DMINFO("%s: metadata device %s is zeroed: %s (%llu sectors hold them)",
+		       dm_table_device_name(ti->table), meta->dev->name,
+		       "formatted at the first resume, without checksums",
+		       (meta->meta_blocks + meta->csum_blocks) *
+		       VERIFY_META_SECTORS);
 	return 0;
 }
