@@ -42,7 +42,7 @@ struct verify_undo {
 	unsigned int nr_pages;
 	u64 epoch;			/* verify_wcache.epoch at completion */
 	struct verify_copy_wait *wait;	/* while its copy is read */
-	bool read_failed;
+	blk_status_t read_status;
 	bool lost;			/* a crash's choice */
 	struct page *pages[];
 };
@@ -159,7 +159,7 @@ static void verify_undo_read_endio(struct bio *bio)
 	struct verify_copy_wait *w = u->wait;
 
 	if (bio->bi_status)
-		WRITE_ONCE(u->read_failed, true);
+		WRITE_ONCE(u->read_status, bio->bi_status);
 	bio_put(bio);
 	if (atomic_dec_and_test(&w->pending))
 		complete(&w->done);
@@ -289,7 +289,7 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 		goto uncharge;
 	}
 	u->wait = w;
-	u->read_failed = false;
+	u->read_status = BLK_STS_OK;
 	verify_undo_read_parts(vc, u);
 	return u;
 
@@ -330,9 +330,16 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 
 	list_for_each_entry(io, ios, list) {
 		u = io->undo;
-		if (u && !u->read_failed)
+		if (u && !u->read_status)
 			continue;
 		if (u) {
+			/* A leg's read error: the write itself goes on. */
+			DMWARN_LIMIT("%s: write cache: read of sector %llu+%u failed (%d): %s",
+				     dm_table_device_name(vc->ti->table),
+				     (unsigned long long)u->sector,
+				     u->nr_sectors,
+				     blk_status_to_errno(u->read_status),
+				     "the write is not cached");
 			uncharge += (u64)u->nr_pages << PAGE_SHIFT;
 			for (i = 0; i < u->nr_pages; i++)
 				__free_page(u->pages[i]);
