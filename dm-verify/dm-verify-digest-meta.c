@@ -156,6 +156,12 @@ static bool verify_meta_fits(struct verify_digest_meta *meta)
 	       verify_meta_end(meta) * VERIFY_META_SECTORS;
 }
 
+/* The digest and known blocks: those the checksums cover, from digests_start. */
+static u64 verify_meta_nr_summed(const struct verify_digest_meta *meta)
+{
+	return meta->intent_start - meta->digests_start;
+}
+
 /* With the block's number, so that a block written to another is caught. */
 static u32 verify_meta_block_csum(u64 mb, const void *p)
 {
@@ -236,7 +242,7 @@ static void verify_meta_dirty_all(struct verify_digest *dg)
 	bitmap_fill(dm_verify_intent_image(dg), dm_verify_intent_nr_regions(dg));
 	dm_verify_intent_image_changed(dg);
 	bitmap_set(meta->dirty, meta->digests_start,
-		   meta->intent_start - meta->digests_start);
+		   verify_meta_nr_summed(meta));
 	if (meta->has_csum)
 		bitmap_set(meta->dirty, meta->csum_start, meta->csum_blocks);
 	meta->csum_written = false;
@@ -264,8 +270,7 @@ static void verify_meta_take_over(struct verify_digest *dg,
 	    o->has_csum == meta->has_csum) {
 		if (meta->has_csum) {
 			memcpy(meta->csums, o->csums,
-			       (meta->intent_start - meta->digests_start) *
-			       sizeof(*meta->csums));
+			       verify_meta_nr_summed(meta) * sizeof(*meta->csums));
 			meta->csum_written = o->csum_written;
 		}
 		return;
@@ -308,7 +313,7 @@ static void verify_meta_fill(struct verify_digest *dg, u64 mb, void *p)
 	memset(p, 0, VERIFY_META_BLOCK);
 	if (mb >= meta->csum_start) {
 		first = (mb - meta->csum_start) * VERIFY_META_CSUMS;
-		n = min_t(u64, meta->intent_start - meta->digests_start - first,
+		n = min_t(u64, verify_meta_nr_summed(meta) - first,
 			  VERIFY_META_CSUMS);
 		for (i = 0; i < n; i++)
 			((__le32 *)p)[i] = cpu_to_le32(meta->csums[first + i]);
@@ -418,7 +423,7 @@ static int verify_meta_write_dirty(struct verify_digest *dg, u64 *nr)
 	 */
 	if (r)
 		bitmap_set(meta->dirty, meta->digests_start,
-			   meta->intent_start - meta->digests_start);
+			   verify_meta_nr_summed(meta));
 	else if (meta->has_csum)
 		meta->csum_written = true;
 	return r;
@@ -525,7 +530,7 @@ static int verify_meta_commit(struct verify_digest *dg)
 		/* The superblock on the device may still have the flag. */
 		meta->formatting = formatting;
 		bitmap_set(meta->dirty, meta->digests_start,
-			   meta->intent_start - meta->digests_start);
+			   verify_meta_nr_summed(meta));
 		dm_verify_meta_count_error(dg);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
@@ -702,7 +707,7 @@ struct verify_meta_bad {
 
 static int verify_meta_load_csums(struct verify_digest_meta *meta)
 {
-	u64 j, i, n, total = meta->intent_start - meta->digests_start;
+	u64 j, i, n, total = verify_meta_nr_summed(meta);
 	struct dm_buffer *b;
 	__le32 *le;
 
@@ -732,12 +737,12 @@ static bool verify_meta_block_ok(struct verify_digest_meta *meta, u64 mb,
 	if (!meta->has_csum)
 		return true;
 	csum = verify_meta_block_csum(mb, p);
-	if (!meta->csum_on_disk)
+	if (!meta->csum_on_disk) {
 		meta->csums[mb - meta->digests_start] = csum;
-	else if (csum != meta->csums[mb - meta->digests_start])
-		goto bad;
-	return true;
-bad:
+		return true;
+	}
+	if (csum == meta->csums[mb - meta->digests_start])
+		return true;
 	if (!bad->nr++)
 		bad->first = mb;
 	verify_meta_dirty(meta, mb);
@@ -1101,8 +1106,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 	/* Version 2 unless the device says 1 (verify_meta_set_version()). */
 	meta->meta_blocks = meta->intent_start + 1;
 	meta->csum_start = meta->intent_start + 1;
-	meta->csum_blocks = DIV_ROUND_UP(meta->intent_start -
-					 meta->digests_start,
+	meta->csum_blocks = DIV_ROUND_UP(verify_meta_nr_summed(meta),
 					 VERIFY_META_CSUMS);
 	/* The most this table may use: the dirty bitmap is sized for it. */
 	meta->has_csum = true;
@@ -1134,7 +1138,7 @@ int dm_verify_digest_meta_create(struct dm_target *ti, struct verify_c *vc,
 	}
 	meta->dirty = kvcalloc(BITS_TO_LONGS(verify_meta_end(meta)),
 			       sizeof(long), GFP_KERNEL);
-	meta->csums = kvcalloc(meta->intent_start - meta->digests_start,
+	meta->csums = kvcalloc(verify_meta_nr_summed(meta),
 			       sizeof(*meta->csums), GFP_KERNEL);
 	meta->scratch = kmalloc(VERIFY_META_BLOCK, GFP_KERNEL);
 	if (!meta->dirty || !meta->csums || !meta->scratch) {
