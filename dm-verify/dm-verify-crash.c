@@ -473,7 +473,10 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 
 /*
  * Restore [@from, @from + @nr) of @u's old content on both legs.  If a leg
- * fails, the legs may now differ there: the range is undefined.
+ * fails, the legs may now differ there: the range is undefined.  If not,
+ * both hold the same bytes, whatever the write undone did (a discard, a
+ * write that failed on one leg) or the range held before: comparable, and
+ * synced.  No bio runs meanwhile (crashed, drained).
  */
 static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 			       sector_t from, sector_t nr)
@@ -487,9 +490,14 @@ static int verify_undo_restore(struct verify_c *vc, struct verify_undo *u,
 	if (!r && vc->ref_dev)
 		r = verify_undo_write(vc, vc->ref_dev->bdev, vc->ref_start + at, u,
 				      from, nr);
-	if (r && vc->ref_dev) {
+	if (vc->ref_dev) {
 		spin_lock_irqsave(&vc->lock, flags);
-		dm_verify_extents_add(&vc->unverified, at, at + nr);
+		if (r) {
+			dm_verify_extents_add(&vc->unverified, at, at + nr);
+		} else {
+			dm_verify_extents_remove(&vc->unverified, at, at + nr);
+			dm_verify_extents_remove(&vc->unsynced, at, at + nr);
+		}
 		spin_unlock_irqrestore(&vc->lock, flags);
 	}
 	return r;

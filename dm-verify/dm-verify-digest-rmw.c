@@ -256,6 +256,28 @@ void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 	}
 }
 
+/*
+ * Widen [*@start, *@end), the whole blocks @io wrote, by the blocks it
+ * covers in part whose digest dm_verify_digest_rmw_written() sets: they
+ * hold what was written too, and a sync must not digest them again.
+ */
+void dm_verify_digest_rmw_span(struct verify_io *io, sector_t *start,
+			       sector_t *end)
+{
+	struct verify_rmw *rmw = io->rmw;
+	sector_t bs = io->vc->digest->block_sectors;
+	unsigned int i;
+
+	if (!rmw || io->data_status || !io->copy_bio)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!rmw->valid[i])
+			continue;
+		*start = min_t(sector_t, *start, rmw->block[i] * bs);
+		*end = max_t(sector_t, *end, (rmw->block[i] + 1) * bs);
+	}
+}
+
 void dm_verify_digest_rmw_free(struct verify_io *io)
 {
 	if (io->rmw) {

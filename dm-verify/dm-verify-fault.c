@@ -45,6 +45,7 @@ static const struct {
 	{ "ENOLINK", ENOLINK },
 	{ "ENODATA", ENODATA },
 	{ "EILSEQ", EILSEQ },
+	{ "EREMOTEIO", EREMOTEIO },
 };
 
 static const char * const verify_action_names[] = {

@@ -115,9 +115,12 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 
 /*
  * Digest mode: the whole blocks a write wrote now have the digest of what
- * it wrote, as a sync would have taken; they leave the unsynced set, or a
- * stopped sync would count them as unsynced for good.  What it did to the
- * undefined ranges is done: verify_digest_account_undefined().
+ * it wrote, as a sync would have taken, and so have the blocks it wrote
+ * in part whose rest was read and checked: they leave the unsynced set.
+ * A sync that digested them again would take whatever the data device
+ * holds by then, a write it lost included; a stopped sync would count
+ * them as unsynced for good.  What it did to the undefined ranges is
+ * done: verify_digest_account_undefined().
  */
 static void verify_account_digest_write(struct verify_c *vc,
 					struct verify_io *io)
@@ -128,7 +131,10 @@ static void verify_account_digest_write(struct verify_c *vc,
 	bool undefined = io->op == VERIFY_OP_DISCARD || io->data_status;
 	unsigned long flags;
 
-	if (undefined || !READ_ONCE(vc->unsynced.nr) || start >= end)
+	if (undefined || !READ_ONCE(vc->unsynced.nr))
+		return;
+	dm_verify_digest_rmw_span(io, &start, &end);
+	if (start >= end)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
 	dm_verify_extents_remove(&vc->unsynced, start, end);
@@ -290,16 +296,27 @@ static void verify_read_work(struct work_struct *work)
  * A leg that cannot discard or write zeroes at all says so with
  * BLK_STS_NOTSUPP: a loop device over a file system without the fallocate
  * mode (tmpfs has no FALLOC_FL_ZERO_RANGE) advertises both before it
- * knows.  That is no lost error while the other leg did it or could not
- * either; the range is left undefined, as for any failure on one leg.
+ * knows.  A SCSI disk that rejects WRITE SAME or UNMAP turns it off and
+ * fails the bio with BLK_STS_TARGET, which dm core takes the same way for
+ * these two operations.
+ */
+static bool verify_sts_unsupported(blk_status_t status)
+{
+	return status == BLK_STS_NOTSUPP || status == BLK_STS_TARGET;
+}
+
+/*
+ * A leg that could not is no lost error while the other leg did it or
+ * could not either; the range is left undefined, as for any failure on
+ * one leg.
  */
 static bool verify_leg_unsupported(const struct verify_io *io)
 {
 	if (io->op != VERIFY_OP_DISCARD && io->op != VERIFY_OP_WRITE_ZEROES)
 		return false;
-	return (io->data_status == BLK_STS_NOTSUPP &&
-		(!io->ref_status || io->ref_status == BLK_STS_NOTSUPP)) ||
-	       (io->ref_status == BLK_STS_NOTSUPP && !io->data_status);
+	return (verify_sts_unsupported(io->data_status) &&
+		(!io->ref_status || verify_sts_unsupported(io->ref_status))) ||
+	       (verify_sts_unsupported(io->ref_status) && !io->data_status);
 }
 
 /* Both legs are done; runs in completion context, so it must not sleep. */
@@ -358,7 +375,7 @@ static void verify_legs_done(struct verify_io *io)
 	 */
 	status = io->data_status;
 	if (io->op == VERIFY_OP_WRITE_ZEROES && !status &&
-	    io->ref_status == BLK_STS_NOTSUPP)
+	    verify_sts_unsupported(io->ref_status))
 		status = BLK_STS_NOTSUPP;
 	verify_finish(io, status);
 }
@@ -471,16 +488,26 @@ static void verify_issue(struct verify_io *io)
 		verify_fail_unissued(io);
 		return;
 	}
-	if (verify_wc_write(vc, io)) {
-		list_add(&io->list, &one);
-		dm_verify_wcache_prepare(vc, &one);
-		list_del(&io->list);
-	}
 	/* A block it covers in part found corrupt fails it, as policy says. */
 	if (dm_verify_digest_rmw_wanted(vc, io) &&
 	    dm_verify_digest_rmw_prepare(vc, io)) {
 		verify_fail_unissued(io);
 		return;
+	}
+	/*
+	 * Those waits take a metadata write or a read: a halt meanwhile
+	 * keeps this write off both devices, as it does a write mapped
+	 * after it.  (A crash drains tracked bios, this one too.)
+	 */
+	if (test_bit(VERIFY_HALTED, &vc->flags)) {
+		dm_verify_digest_rmw_free(io);
+		verify_fail_unissued(io);
+		return;
+	}
+	if (verify_wc_write(vc, io)) {
+		list_add(&io->list, &one);
+		dm_verify_wcache_prepare(vc, &one);
+		list_del(&io->list);
 	}
 	verify_issue_legs(io);
 }
@@ -605,17 +632,34 @@ static void verify_decide(struct verify_c *vc, struct verify_io *io)
 		     (unsigned long long)io->sector, io->nr_sectors);
 }
 
-static void verify_flush_issue(struct verify_c *vc, struct verify_io *io)
+/*
+ * Returns false if a power cut began since map tested for one: the crash
+ * may have taken the write cache's epoch without this flush, and undone
+ * the writes it covers, so the flush must fail now rather than reach the
+ * device (a crash counts a flush in flight as done: dm_verify_crash()).
+ */
+static bool verify_flush_issue(struct verify_c *vc, struct verify_io *io)
 {
+	gfp_t gfp = (io->bio->bi_opf & REQ_NOWAIT) ? GFP_NOWAIT : GFP_NOIO;
 	unsigned long flags;
+	bool issued = true;
 
+	/*
+	 * REQ_NOWAIT: no sleep for the generation, and no EAGAIN either, as
+	 * dm drops a flush's error and writes a PREFLUSH write's data anyway.
+	 */
 	if (vc->ref_dev)
-		io->flush_gen = dm_verify_volatile_flush_issue(vc);
+		io->flush_gen = dm_verify_volatile_flush_issue(vc, gfp);
 	if (vc->wc.budget) {
 		spin_lock_irqsave(&vc->lock, flags);
-		io->wc_epoch = dm_verify_wcache_flush_issue(vc);
+		/* The crash bumps crash_epoch before it takes this lock. */
+		if (READ_ONCE(vc->crash_epoch) != io->crash_epoch)
+			issued = false;
+		else
+			io->wc_epoch = dm_verify_wcache_flush_issue(vc);
 		spin_unlock_irqrestore(&vc->lock, flags);
 	}
+	return issued;
 }
 
 static int verify_map(struct dm_target *ti, struct bio *bio)
@@ -656,16 +700,6 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 			    (unsigned long long)bio->bi_iter.bi_sector);
 		return DM_MAPIO_KILL;
 	}
-	/*
-	 * A flush allocates its volatile generation, which may sleep: the
-	 * submitter asked not to, so it retries without REQ_NOWAIT.  Before
-	 * counting and before the rules, so the retry is the only bio seen.
-	 */
-	if (unlikely(bio->bi_opf & REQ_NOWAIT) && io->op == VERIFY_OP_FLUSH &&
-	    vc->ref_dev) {
-		bio_wouldblock_error(bio);
-		return DM_MAPIO_SUBMITTED;
-	}
 	verify_count(vc, io->op);
 
 	io->vc = vc;
@@ -692,8 +726,8 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_REMAPPED;
 	}
 	/* Before it reaches a leg: only writes done by now are its to keep. */
-	if (io->op == VERIFY_OP_FLUSH)
-		verify_flush_issue(vc, io);
+	if (io->op == VERIFY_OP_FLUSH && !verify_flush_issue(vc, io))
+		return DM_MAPIO_KILL;
 
 	io->is_write = op_is_write(bio_op(bio));
 	io->data_status = BLK_STS_OK;

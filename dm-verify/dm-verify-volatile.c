@@ -16,7 +16,8 @@
  *
  * All of it runs under verify_c.lock, except allocating a generation for a
  * flush, which happens in map with GFP_NOIO from a mempool: a flush waits
- * at most for an earlier flush to complete.
+ * at most for an earlier flush to complete (a REQ_NOWAIT one does not
+ * wait, and may leave the newest generation open).
  */
 #include "dm-verify.h"
 
@@ -104,22 +105,23 @@ void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t en
 
 /*
  * A flush is about to be issued: close the newest generation and return
- * the id the flush makes durable when it completes.  May sleep.
+ * the id the flush makes durable when it completes.  May sleep, unless
+ * @gfp says not to.
  */
-u64 dm_verify_volatile_flush_issue(struct verify_c *vc)
+u64 dm_verify_volatile_flush_issue(struct verify_c *vc, gfp_t gfp)
 {
 	struct verify_volatile *v = &vc->vol;
-	struct verify_gen *g = mempool_alloc(&v->pool, GFP_NOIO), *newest;
+	struct verify_gen *g = mempool_alloc(&v->pool, gfp), *newest;
 	unsigned long flags;
 	bool ready;
 	u64 id;
 
 	/*
-	 * The id is set below; without a spare the newest generation stays
-	 * open, and this flush makes only the older ones durable: late,
-	 * never early.
+	 * The id is set below; without a generation or its spare the newest
+	 * generation stays open, and this flush makes only the older ones
+	 * durable: late, never early.
 	 */
-	ready = verify_gen_init(g, 0, v->max, GFP_NOIO);
+	ready = g && verify_gen_init(g, 0, v->max, gfp);
 	spin_lock_irqsave(&vc->lock, flags);
 	newest = verify_gen_newest(v);
 	id = newest->id;

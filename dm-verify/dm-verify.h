@@ -404,6 +404,8 @@ bool dm_verify_digest_rmw_wanted(struct verify_c *vc, struct verify_io *io);
 bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io);
 void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 				  unsigned int *nr_done);
+void dm_verify_digest_rmw_span(struct verify_io *io, sector_t *start,
+			       sector_t *end);
 void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
@@ -535,7 +537,7 @@ int dm_verify_volatile_create(struct verify_c *vc, unsigned long max);
 void dm_verify_volatile_destroy(struct verify_c *vc);
 void dm_verify_volatile_written(struct verify_c *vc, sector_t start, sector_t end,
 				bool fua);
-u64 dm_verify_volatile_flush_issue(struct verify_c *vc);
+u64 dm_verify_volatile_flush_issue(struct verify_c *vc, gfp_t gfp);
 void dm_verify_volatile_flushed(struct verify_c *vc, u64 id);
 sector_t dm_verify_volatile_sectors(struct verify_c *vc);
 void dm_verify_volatile_size(struct verify_c *vc, u64 *sectors, u64 *ranges);
