@@ -693,13 +693,23 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 void dm_verify_state_meta_suspend(struct verify_c *vc)
 {
 	struct verify_state_meta *meta = vc->state_meta;
+	unsigned long flags;
 	int r;
 
 	if (!meta || !meta->open)
 		return;
 	r = blkdev_issue_flush(verify_data_bdev(vc));
-	if (!r)
+	if (!r) {
+		/*
+		 * Every completed write is durable now: a data_crashed from
+		 * here on, which the saved state would not know of, has
+		 * nothing to make unverified.
+		 */
+		spin_lock_irqsave(&vc->lock, flags);
+		dm_verify_volatile_lose(vc, false);
+		spin_unlock_irqrestore(&vc->lock, flags);
 		r = blkdev_issue_flush(vc->ref_dev->bdev);
+	}
 	if (!r)
 		r = verify_state_save(vc, true);
 	if (r) {

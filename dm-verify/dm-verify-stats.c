@@ -40,12 +40,30 @@ static u64 verify_stat_sum(struct verify_c *vc, enum verify_stat i)
 	return sum;
 }
 
-/* Counts since the last reset, carried over reloads. */
+/* Under @lock: the count of @i is its sum less @base from now on. */
+static void verify_stat_set_base(struct verify_c *vc, enum verify_stat i,
+				 u64 base)
+{
+	/* The sum's reads before the store: dm_verify_stat_read(). */
+	smp_store_release(&vc->counts_base[i], base);
+}
+
+/*
+ * Counts since the last reset, carried over reloads.  The base first: a
+ * reset between the two would otherwise leave the sum below the base,
+ * and the count near 2^64.  This way a read racing a reset gives the count
+ * before it or after it; the counters only grow, and the acquire orders
+ * their reads after the reads the reset's base was summed from.
+ */
 u64 dm_verify_stat_read(struct verify_c *vc, enum verify_stat i)
 {
+	u64 base;
+
 	if (i == VERIFY_STAT_LAST_MISMATCH)
 		return atomic64_read(&vc->last_mismatch);
-	return verify_stat_sum(vc, i) - READ_ONCE(vc->counts_base[i]);
+	/* Pairs with smp_store_release() in verify_stat_set_base(). */
+	base = smp_load_acquire(&vc->counts_base[i]);
+	return verify_stat_sum(vc, i) - base;
 }
 
 void dm_verify_stats_reset(struct verify_c *vc)
@@ -55,7 +73,7 @@ void dm_verify_stats_reset(struct verify_c *vc)
 
 	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
-		WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i));
+		verify_stat_set_base(vc, i, verify_stat_sum(vc, i));
 	spin_unlock_irqrestore(&vc->lock, flags);
 	atomic64_set(&vc->last_mismatch, 0);
 }
@@ -68,8 +86,8 @@ void dm_verify_stats_take_over(struct verify_c *vc, struct verify_c *old)
 
 	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < VERIFY_NR_STATS; i++)
-		WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i) -
-			   dm_verify_stat_read(old, i));
+		verify_stat_set_base(vc, i, verify_stat_sum(vc, i) -
+				     dm_verify_stat_read(old, i));
 	spin_unlock_irqrestore(&vc->lock, flags);
 	atomic64_set(&vc->last_mismatch, atomic64_read(&old->last_mismatch));
 }
@@ -86,7 +104,8 @@ void dm_verify_stats_restore(struct verify_c *vc, const u64 *val, unsigned int n
 	spin_lock_irqsave(&vc->lock, flags);
 	for (i = 0; i < nr; i++)
 		if (i != VERIFY_STAT_LAST_MISMATCH)
-			WRITE_ONCE(vc->counts_base[i], verify_stat_sum(vc, i) - val[i]);
+			verify_stat_set_base(vc, i,
+					     verify_stat_sum(vc, i) - val[i]);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	if (nr > VERIFY_STAT_LAST_MISMATCH)
 		atomic64_set(&vc->last_mismatch, val[VERIFY_STAT_LAST_MISMATCH]);
