@@ -327,6 +327,13 @@ u64 dm_verify_digest_unknown(struct verify_c *vc)
  * A reload keeps the digests of the same device with the same blocks,
  * whichever store either table has: they describe the data device.
  */
+/* @vc is being taken over: its write-intent pass, if any, ends now. */
+void dm_verify_digest_stop_passes(struct verify_c *vc)
+{
+	if (vc->digest && vc->digest->intent)
+		dm_verify_intent_stop(vc->digest);
+}
+
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old)
 {
 	struct verify_digest *dg = vc->digest, *o = old->digest;

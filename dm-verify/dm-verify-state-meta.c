@@ -699,17 +699,19 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 	if (!meta || !meta->open)
 		return;
 	r = blkdev_issue_flush(verify_data_bdev(vc));
-	if (!r) {
+	if (!r && !vc->wc.budget) {
 		/*
 		 * Every completed write is durable now: a data_crashed from
 		 * here on, which the saved state would not know of, has
-		 * nothing to make unverified.
+		 * nothing to make unverified.  Not under write_cache, whose
+		 * writes stay in the emulated cache over a suspend.
 		 */
 		spin_lock_irqsave(&vc->lock, flags);
 		dm_verify_volatile_lose(vc, false);
 		spin_unlock_irqrestore(&vc->lock, flags);
-		r = blkdev_issue_flush(vc->ref_dev->bdev);
 	}
+	if (!r)
+		r = blkdev_issue_flush(vc->ref_dev->bdev);
 	if (!r)
 		r = verify_state_save(vc, true);
 	if (r) {

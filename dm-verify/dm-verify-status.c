@@ -397,7 +397,8 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 	 */
 	if (argc >= 1 && !test_bit_acquire(VERIFY_STATE_READY, &vc->flags) &&
 	    (!strcasecmp(argv[0], "reset") || !strcasecmp(argv[0], "data_crashed") ||
-	     !strcasecmp(argv[0], "crash") || !strcasecmp(argv[0], "power_on"))) {
+	     !strcasecmp(argv[0], "crash") || !strcasecmp(argv[0], "power_on") ||
+	     !strcasecmp(argv[0], "scrub_rate"))) {
 		DMERR("%s: %s: the table has not been resumed yet",
 		      dm_table_device_name(ti->table), argv[0]);
 		return -EBUSY;

@@ -838,6 +838,12 @@ static bool verify_take_over(struct verify_c *vc)
 		    !verify_same_mapping(vc, old) || !dm_suspended(old->ti))
 			continue;
 		/*
+		 * A failed resume (of another target of its table) may have
+		 * left @old's write-intent pass running while suspended: it
+		 * would write the metadata device we take over.
+		 */
+		dm_verify_digest_stop_passes(old);
+		/*
 		 * A metadata device of @old's that we do not use is marked
 		 * stale, with @old's ranges: before they move to us, or it
 		 * would keep none, and a table created on it later would

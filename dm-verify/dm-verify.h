@@ -409,6 +409,7 @@ void dm_verify_digest_rmw_span(struct verify_io *io, sector_t *start,
 void dm_verify_digest_rmw_free(struct verify_io *io);
 void dm_verify_digest_io_hints(struct verify_c *vc, struct queue_limits *limits);
 u64 dm_verify_digest_unknown(struct verify_c *vc);
+void dm_verify_digest_stop_passes(struct verify_c *vc);
 void dm_verify_digest_take_over(struct verify_c *vc, struct verify_c *old);
 int dm_verify_digest_abandon(struct verify_c *vc, struct verify_c *old);
 struct block_device *dm_verify_digest_meta_bdev(struct verify_c *vc);
