@@ -719,8 +719,15 @@ static int verify_map(struct dm_target *ti, struct bio *bio)
 		dm_verify_crash_by_rule(vc, io);
 		return DM_MAPIO_KILL;
 	}
+	/*
+	 * A REQ_NOWAIT bio remapped as it is may come back with EAGAIN, and
+	 * again through map (dm requeues a polled one, io_uring resubmits):
+	 * the rules would count and draw for it twice.  Where rules exist,
+	 * it goes through the workqueue, whose leg does not carry the flag.
+	 */
 	if (!vc->ref_dev && !vc->wc.budget && !vc->digest &&
-	    io->fault.action == VERIFY_ACT_NONE) {
+	    io->fault.action == VERIFY_ACT_NONE &&
+	    (!(bio->bi_opf & REQ_NOWAIT) || !READ_ONCE(vc->faults.nr))) {
 		bio_set_dev(bio, verify_data_bdev(vc));
 		bio->bi_iter.bi_sector = vc->data_start + io->sector;
 		return DM_MAPIO_REMAPPED;
