@@ -652,8 +652,8 @@ static bool verify_flush_issue(struct verify_c *vc, struct verify_io *io)
 		io->flush_gen = dm_verify_volatile_flush_issue(vc, gfp);
 	if (vc->wc.budget) {
 		spin_lock_irqsave(&vc->lock, flags);
-		/* The crash bumps crash_epoch before it takes this lock. */
-		if (READ_ONCE(vc->crash_epoch) != io->crash_epoch)
+		/* The crash moves its epoch on before it takes this lock. */
+		if (verify_crashed_in_flight(io))
 			issued = false;
 		else
 			io->wc_epoch = dm_verify_wcache_flush_issue(vc);
