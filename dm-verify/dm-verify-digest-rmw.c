@@ -220,6 +220,15 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 }
 
 /*
+ * @io's record, if its checked edge blocks take a new digest: a write that
+ * succeeded and kept its private copy.
+ */
+static struct verify_rmw *verify_rmw_settable(struct verify_io *io)
+{
+	return io->data_status || !io->copy_bio ? NULL : io->rmw;
+}
+
+/*
  * @io, a successful write with its private copy, is done: set the digest
  * of each block it covers in part that was read and checked, and return
  * how many of its (at most two) such blocks were, in @done[].
@@ -227,7 +236,7 @@ bool dm_verify_digest_rmw_prepare(struct verify_c *vc, struct verify_io *io)
 void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 				  unsigned int *nr_done)
 {
-	struct verify_rmw *rmw = io->rmw;
+	struct verify_rmw *rmw = verify_rmw_settable(io);
 	struct verify_digest *dg = io->vc->digest;
 	u64 w0 = (u64)io->sector << SECTOR_SHIFT;
 	u64 w1 = w0 + ((u64)io->nr_sectors << SECTOR_SHIFT);
@@ -237,7 +246,7 @@ void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 	u64 b0, m0, m1;
 
 	*nr_done = 0;
-	if (!rmw || io->data_status || !io->copy_bio)
+	if (!rmw)
 		return;
 	for (i = 0; i < 2; i++) {
 		if (!rmw->valid[i])
@@ -264,11 +273,11 @@ void dm_verify_digest_rmw_written(struct verify_io *io, u64 *done,
 void dm_verify_digest_rmw_span(struct verify_io *io, sector_t *start,
 			       sector_t *end)
 {
-	struct verify_rmw *rmw = io->rmw;
+	struct verify_rmw *rmw = verify_rmw_settable(io);
 	sector_t bs = io->vc->digest->block_sectors;
 	unsigned int i;
 
-	if (!rmw || io->data_status || !io->copy_bio)
+	if (!rmw)
 		return;
 	for (i = 0; i < 2; i++) {
 		if (!rmw->valid[i])
