@@ -493,14 +493,42 @@ static bool verify_window_reread(struct verify_io *io, struct verify_diff *d,
 }
 
 /*
- * Compare a read's legs.  Runs from the workqueue with @can_sleep, as a
- * 1 MiB compare is too long for completion context, unless the read is at
- * most inline_compare_max bytes.  Returns false, having changed nothing,
- * when the caller's pages differ and only a re-read (which sleeps) can tell
- * whether the device does, or when more ranges are skipped than one list
- * holds (then it compares window by window): call again with @can_sleep.
+ * Do the caller's pages hold what the reference pages hold?  The common
+ * case, checked without the bookkeeping of a verify_diff: only a read
+ * that differs goes on to find where, and to look at what it skips.
  */
-bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
+static bool verify_payload_equal(struct verify_io *io)
+{
+	struct bio *bio = io->bio, *ref = io->ref_bio;
+	struct bvec_iter it, rit;
+	bool equal = true;
+
+	verify_payload_iters(io, 0, (u64)io->nr_sectors << SECTOR_SHIFT,
+			     &it, &rit);
+	while (equal && it.bi_size) {
+		struct bio_vec a = bio_iter_iovec(bio, it);
+		struct bio_vec b = bio_iter_iovec(ref, rit);
+		unsigned int len = min(a.bv_len, b.bv_len);
+		u8 *pa = bvec_kmap_local(&a);
+		u8 *pb = bvec_kmap_local(&b);
+
+		equal = dm_verify_first_diff(pa, pb, len) == len;
+		kunmap_local(pb);
+		kunmap_local(pa);
+		bio_advance_iter_single(bio, &it, len);
+		bio_advance_iter_single(ref, &rit, len);
+	}
+	return equal;
+}
+
+/*
+ * dm_verify_compare() the long way: what is skipped, where the payloads
+ * differ, whether a re-read confirms it.  Its own function, out of line:
+ * the two verify_diff it keeps on the stack are zeroed at its entry
+ * (CONFIG_INIT_STACK_ALL_ZERO), which the common case need not pay.
+ */
+static noinline bool verify_compare_diff(struct verify_io *io, bool can_sleep,
+					 blk_status_t *status)
 {
 	struct verify_c *vc = io->vc;
 	struct verify_diff d, found;
@@ -508,7 +536,6 @@ bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *statu
 	bool matched = false, unconfirmed = false;
 	unsigned int i;
 
-	*status = BLK_STS_OK;
 	dm_verify_diff_init(&found);
 	dm_verify_diff_prepare(io, &d);
 	/* More skipped ranges than a list holds: window by window, rare. */
@@ -573,4 +600,27 @@ next:
 		break;
 	}
 	return true;
+}
+
+/*
+ * Compare a read's legs.  Runs from the workqueue with @can_sleep, as a
+ * 1 MiB compare is too long for completion context, unless the read is at
+ * most inline_compare_max bytes.  Returns false, having changed nothing,
+ * when the caller's pages differ and only a re-read (which sleeps) can tell
+ * whether the device does, or when more ranges are skipped than one list
+ * holds (then it compares window by window): call again with @can_sleep.
+ */
+bool dm_verify_compare(struct verify_io *io, bool can_sleep, blk_status_t *status)
+{
+	struct verify_c *vc = io->vc;
+
+	*status = BLK_STS_OK;
+	/*
+	 * Nothing skipped anywhere: the lock-free test of
+	 * dm_verify_diff_prepare_range(), where the reasons it holds are.
+	 */
+	if (!READ_ONCE(vc->unverified.nr) && !READ_ONCE(vc->unsynced.nr) &&
+	    verify_payload_equal(io))
+		return true;
+	return verify_compare_diff(io, can_sleep, status);
 }
