@@ -355,6 +355,27 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	spin_unlock_irqrestore(&vc->lock, flags);
 }
 
+/*
+ * @io's undo record was read, but the write will not run: the device
+ * halted meanwhile.  There is nothing to undo, so nothing to keep or charge.
+ */
+void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io)
+{
+	struct verify_undo *u = io->undo;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!u)
+		return;
+	io->undo = NULL;
+	spin_lock_irqsave(&vc->lock, flags);
+	vc->wc.bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+	spin_unlock_irqrestore(&vc->lock, flags);
+	for (i = 0; i < u->nr_pages; i++)
+		__free_page(u->pages[i]);
+	kfree(u);
+}
+
 /* Newest last, inside the bound of all records. */
 static void verify_wcache_add(struct verify_wcache *wc, struct verify_undo *u)
 {

@@ -474,6 +474,20 @@ static void verify_issue_legs(struct verify_io *io)
 		verify_legs_done(io);
 }
 
+/*
+ * A write-cache write read what it overwrites, which takes as long as the
+ * reference takes: a halt meanwhile keeps it off both devices, as it does a
+ * write mapped after it.  Returns true if @io was failed so.
+ */
+static bool verify_halted_unissued(struct verify_io *io)
+{
+	if (!test_bit(VERIFY_HALTED, &io->vc->flags))
+		return false;
+	dm_verify_wcache_abandon(io->vc, io);
+	verify_fail_unissued(io);
+	return true;
+}
+
 static void verify_issue(struct verify_io *io)
 {
 	struct verify_c *vc = io->vc;
@@ -508,6 +522,9 @@ static void verify_issue(struct verify_io *io)
 		list_add(&io->list, &one);
 		dm_verify_wcache_prepare(vc, &one);
 		list_del(&io->list);
+		/* So may the read of its undo copy. */
+		if (verify_halted_unissued(io))
+			return;
 	}
 	verify_issue_legs(io);
 }
@@ -542,7 +559,8 @@ static void verify_wc_batch_work(struct work_struct *work)
 	/* Off the list first: a completion may reuse io->list, or free @io. */
 	list_for_each_entry_safe(io, tmp, &ios, list) {
 		list_del(&io->list);
-		verify_issue_legs(io);
+		if (!verify_halted_unissued(io))
+			verify_issue_legs(io);
 	}
 	blk_finish_plug(&plug);
 }

@@ -495,6 +495,7 @@ void dm_verify_wcache_init(struct verify_c *vc);
 void dm_verify_wcache_destroy(struct verify_c *vc);
 void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios);
 void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
+void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_wcache_flush_issue(struct verify_c *vc);
 void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
 void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
