@@ -250,10 +250,6 @@ int dm_verify_digest_create(struct dm_target *ti, struct verify_c *vc)
 		ti->error = "Feature write_cache is not supported with digest yet";
 		return -EINVAL;
 	}
-	if (vc->policy == VERIFY_REFERENCE) {
-		ti->error = "on_mismatch reference needs a reference device";
-		return -EINVAL;
-	}
 	if (bytes < bdev_logical_block_size(verify_data_bdev(vc))) {
 		ti->error = "digest_block is below the data device's logical block size";
 		return -EINVAL;

@@ -453,7 +453,7 @@ int dm_verify_message(struct dm_target *ti, unsigned int argc, char **argv,
 			      dm_table_device_name(ti->table), argv[1]);
 			return -EINVAL;
 		}
-		if (policy == VERIFY_REFERENCE && vc->digest) {
+		if (policy == VERIFY_REFERENCE && !vc->ref_dev) {
 			DMERR("%s: on_mismatch reference needs a reference device",
 			      dm_table_device_name(ti->table));
 			return -EINVAL;

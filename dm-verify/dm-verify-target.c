@@ -1356,6 +1356,11 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 	r = verify_parse_features(ti, &as, vc);
+	/* Nothing to return instead: refused, not taken as a no-op. */
+	if (!r && vc->policy == VERIFY_REFERENCE && !vc->ref_dev) {
+		ti->error = "on_mismatch reference needs a reference device";
+		r = -EINVAL;
+	}
 	if (!r)
 		r = dm_verify_digest_create(ti, vc);
 	if (r)
