@@ -26,7 +26,8 @@ static char *fault_message(const char *sub, int argc, char **argv)
 			return NULL;
 		}
 	} else if (!strcmp(sub, "del")) {
-		if (argc != 1 || !parse_u64(argv[0], &id)) {
+		/* Rule IDs are what the kernel numbers them with: unsigned int. */
+		if (argc != 1 || !parse_u64(argv[0], &id) || id > UINT32_MAX) {
 			usage_err(dmv_cmd, "fault del needs a numeric rule ID");
 			return NULL;
 		}

@@ -93,6 +93,13 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	const char *what = sync ? "sync" : "scrub";
 	int running = sync ? DMV_ST_SYNC_RUNNING : DMV_ST_SCRUB_RUNNING;
 	uint64_t last = d->s.v[DMV_ST_SCRUB_POSITION];
+	/*
+	 * The pass's end, as the kernel set it when it took the message: a
+	 * table reload meanwhile takes over the counters but not the pass,
+	 * and reports 0 for its position and end.
+	 */
+	uint64_t pass_end = d->s.v[DMV_ST_SCRUB_END];
+	uint64_t pos;
 	bool bar = !o->json && isatty(STDERR_FILENO);
 	double t = now_seconds(), mib_s = 0;
 	char name[DM_NAME_LEN];
@@ -116,9 +123,9 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 		r = dmv_load(name, UINT64_MAX, d, false);
 		if (r)
 			return r;
-		mib_s = (d->s.v[DMV_ST_SCRUB_POSITION] - last) / 2048.0 /
-			(now_seconds() - t);
-		last = d->s.v[DMV_ST_SCRUB_POSITION];
+		pos = d->s.v[DMV_ST_SCRUB_POSITION];
+		mib_s = pos >= last ? (pos - last) / 2048.0 / (now_seconds() - t) : 0;
+		last = pos;
 		t = now_seconds();
 	}
 	if (bar)
@@ -130,9 +137,10 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 	 * done, the rest of the halting one unchecked: ended early too.
 	 */
 	if (d->s.v[DMV_ST_SCRUB_POSITION] < d->s.v[DMV_ST_SCRUB_END] ||
+	    d->s.v[DMV_ST_SCRUB_END] != pass_end ||
 	    !strcmp(d->s.state, "halted") || !strcmp(d->s.state, "crashed")) {
 		warnx("%s: %s ended at sector %" PRIu64 " of %" PRIu64
-		      " (stopped, suspended, halted, crashed, or 16 chunks in a row failed; see dmesg)",
+		      " (stopped, suspended, reloaded, halted, crashed, or 16 chunks in a row failed; see dmesg)",
 		      d->name, what, d->s.v[DMV_ST_SCRUB_POSITION],
 		      d->s.v[DMV_ST_SCRUB_END]);
 		return EX_SYSTEM;

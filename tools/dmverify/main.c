@@ -419,7 +419,7 @@ static int command_option(const struct dmv_command *cmd, struct dmv_opts *o,
 		fallthrough;
 	case 'i':
 		if (!parse_seconds(arg, &o->interval))
-			return usage_err(cmd->name, "invalid interval '%s' (seconds, > 0)",
+			return usage_err(cmd->name, "invalid interval '%s' (seconds, 0.001 to 86400)",
 					 arg);
 		return EX_CLEAN;
 	case 'c':

@@ -51,7 +51,8 @@ bool parse_seconds(const char *s, double *v)
 		return false;
 	errno = 0;
 	x = strtod(s, &end);
-	if (errno || *end || !(x > 0) || x > 86400)
+	/* Below a millisecond the sleep is none at all: a busy loop. */
+	if (errno || *end || !(x >= 0.001) || x > 86400)
 		return false;
 	*v = x;
 	return true;
