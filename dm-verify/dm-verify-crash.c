@@ -361,19 +361,14 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
  */
 void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io)
 {
-	struct verify_undo *u = io->undo;
 	unsigned long flags;
-	unsigned int i;
 
-	if (!u)
+	if (!io->undo)
 		return;
-	io->undo = NULL;
 	spin_lock_irqsave(&vc->lock, flags);
-	vc->wc.bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+	verify_undo_free(&vc->wc, io->undo);
 	spin_unlock_irqrestore(&vc->lock, flags);
-	for (i = 0; i < u->nr_pages; i++)
-		__free_page(u->pages[i]);
-	kfree(u);
+	io->undo = NULL;
 }
 
 /* Newest last, inside the bound of all records. */
