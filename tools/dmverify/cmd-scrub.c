@@ -188,6 +188,9 @@ static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 			return usage_err(dmv_cmd, "--stop takes no range and no other option");
 		return dmv_plain_message(argv[0], sync ? "sync stop" : "scrub stop");
 	}
+	/* The JSON is the progress of --wait: alone it would print nothing. */
+	if (o->json && !o->wait)
+		return usage_err(dmv_cmd, "--json needs --wait");
 	r = dmv_load(argv[0], UINT64_MAX, &d, false);
 	if (!r && o->have_rate) {
 		snprintf(msg, sizeof(msg), "scrub_rate %u", o->rate);
