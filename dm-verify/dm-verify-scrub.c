@@ -353,7 +353,8 @@ static unsigned long verify_scrub_throttle(u32 rate, u64 done_bytes,
 
 	if (!rate)
 		return 0;
-	due = t0 + div_u64(done_bytes * HZ, (u64)rate << 20);
+	/* div64_u64(): from 4096 MiB/s on, the divisor needs more than 32 bits. */
+	due = t0 + div64_u64(done_bytes * HZ, (u64)rate << 20);
 	return time_before(now, due) ? due - now : 0;
 }
 
