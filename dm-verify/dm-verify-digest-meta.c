@@ -127,7 +127,7 @@ struct verify_digest_meta {
 	unsigned long *dirty;	/* metadata blocks the device lacks */
 	u64 *scratch;		/* one bitmap block, in CPU order */
 	bool loaded;		/* the working set is the device's, or newer */
-	bool open;		/* the superblock says unclean */
+	bool open;		/* the superblock says unclean, for sure */
 	bool saved;		/* this table's working set saved cleanly */
 };
 
@@ -531,6 +531,13 @@ static int verify_meta_commit(struct verify_digest *dg)
 		meta->formatting = formatting;
 		bitmap_set(meta->dirty, meta->digests_start,
 			   verify_meta_nr_summed(meta));
+		/*
+		 * And may say clean: a failed write of it, or of the intent
+		 * block beside it, or the flush after them, may still have
+		 * put it there.  The next resume marks the device in use
+		 * again, or writes reach it behind a clean superblock.
+		 */
+		meta->open = false;
 		dm_verify_meta_count_error(dg);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);

@@ -91,7 +91,7 @@ struct verify_state_meta {
 	struct dm_bufio_client *bufio;
 	u64 blocks;		/* the device's */
 	bool loaded;		/* the state in memory is the device's, or newer */
-	bool open;		/* the superblock says unclean */
+	bool open;		/* the superblock says unclean, for sure */
 };
 
 /* What the superblock says, in CPU order. */
@@ -714,13 +714,17 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 		r = blkdev_issue_flush(vc->ref_dev->bdev);
 	if (!r)
 		r = verify_state_save(vc, true);
+	/*
+	 * Failed or not, the superblock may say clean now (its write may
+	 * have failed after it reached the device): the next resume marks
+	 * the state in use again, or discards reach it behind a clean one.
+	 */
+	meta->open = false;
 	if (r) {
 		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: saving the state to %s failed (%d): all unsynced at the next load",
 		      verify_state_name(vc), meta->dev->name, r);
-		return;
 	}
-	meta->open = false;
 }
 
 /*
