@@ -493,7 +493,11 @@ static void verify_issue(struct verify_io *io)
 	struct verify_c *vc = io->vc;
 	LIST_HEAD(one);
 
-	if (verify_stopped(vc)) {
+	/*
+	 * Mapped before a power cut, but tracked only after the crash had
+	 * drained: after a power_on too, it must not reach the legs.
+	 */
+	if (verify_stopped(vc) || verify_crashed_in_flight(io)) {
 		verify_fail_unissued(io);
 		return;
 	}
@@ -545,12 +549,12 @@ static void verify_wc_batch_work(struct work_struct *work)
 	list_splice_init(&vc->wc_batch, &ios);
 	spin_unlock_irqrestore(&vc->wc_batch_lock, flags);
 
-	if (verify_stopped(vc)) {
-		list_for_each_entry_safe(io, tmp, &ios, list) {
+	/* As verify_issue() does, bio by bio: epochs differ. */
+	list_for_each_entry_safe(io, tmp, &ios, list) {
+		if (verify_stopped(vc) || verify_crashed_in_flight(io)) {
 			list_del(&io->list);
 			verify_fail_unissued(io);
 		}
-		return;
 	}
 	if (list_empty(&ios))
 		return;
