@@ -127,7 +127,8 @@ struct verify_digest_meta {
 	unsigned long *dirty;	/* metadata blocks the device lacks */
 	u64 *scratch;		/* one bitmap block, in CPU order */
 	bool loaded;		/* the working set is the device's, or newer */
-	bool open;		/* the superblock says unclean, for sure */
+	bool open;		/* the superblock says unclean */
+	bool sb_unsure;		/* ... or maybe not: a save failed */
 	bool saved;		/* this table's working set saved cleanly */
 };
 
@@ -480,11 +481,13 @@ int dm_verify_meta_save(struct verify_digest *dg)
 	 * ours, and a crash must not drop them.  Or the first checksums: a
 	 * crash from now on must find them checked.
 	 */
-	if (!r && (formatting || sums)) {
+	if (!r && (formatting || sums || meta->sb_unsure)) {
 		meta->formatting = false;
 		r = verify_meta_write_sb(dg, false);
 		if (r)
 			meta->formatting = formatting;
+		else
+			meta->sb_unsure = false;
 	}
 	if (r) {
 		dm_verify_meta_count_error(dg);
@@ -537,13 +540,14 @@ static int verify_meta_commit(struct verify_digest *dg)
 		 * put it there.  The next resume marks the device in use
 		 * again, or writes reach it behind a clean superblock.
 		 */
-		meta->open = false;
+		meta->sb_unsure = true;
 		dm_verify_meta_count_error(dg);
 		DMERR("%s: saving digests to %s failed (%d): not saved cleanly",
 		      verify_meta_name(meta), meta->dev->name, r);
 		return r;
 	}
 	meta->open = false;
+	meta->sb_unsure = false;
 	meta->saved = true;
 	/* The working set is in memory: no second copy in the buffer cache. */
 	dm_bufio_forget_buffers(meta->bufio, 0, verify_meta_end(meta));
@@ -670,17 +674,14 @@ static int verify_meta_check_sb(struct verify_digest *dg, bool *fresh,
 }
 
 /*
- * Not saved cleanly: read the intent bitmap, and make the blocks of the
- * regions set there unknown (their known bitmap blocks dirty).  The bits
- * stay set, on the device and in the image, until a pass has saved that.
+ * Not saved cleanly: read the intent bitmap into the image.  Its bits stay
+ * set, on the device and in the image, until a pass has saved the regions.
  */
-static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
+static int verify_meta_read_intent(struct verify_digest *dg)
 {
 	struct verify_digest_meta *meta = dg->meta;
-	struct verify_digest_mem *m = dg->store;
 	unsigned long *image = dm_verify_intent_image(dg);
-	u64 i, n = dm_verify_intent_nr_regions(dg), first, end, blocks = 0;
-	unsigned long r;
+	u64 i, n = dm_verify_intent_nr_regions(dg);
 	struct dm_buffer *b;
 	__le64 *le;
 
@@ -691,7 +692,21 @@ static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
 		meta->scratch[i] = le64_to_cpu(le[i]);
 	dm_bufio_release(b);
 	bitmap_from_arr64(image, meta->scratch, n);
-	dm_verify_intent_image_changed(dg);
+	return 0;
+}
+
+/*
+ * Not saved cleanly: the blocks of the regions set in the image (as read
+ * from the device) are unknown (their known bitmap blocks dirty).
+ */
+static void verify_meta_load_intent(struct verify_digest *dg, u64 had)
+{
+	struct verify_digest_meta *meta = dg->meta;
+	struct verify_digest_mem *m = dg->store;
+	unsigned long *image = dm_verify_intent_image(dg);
+	u64 n = dm_verify_intent_nr_regions(dg), first, end, blocks = 0;
+	unsigned long r;
+
 	for_each_set_bit(r, image, n) {
 		dm_verify_intent_blocks(dg, r, &first, &end);
 		verify_meta_invalidate(dg, first, end - first);
@@ -703,7 +718,25 @@ static int verify_meta_load_intent(struct verify_digest *dg, u64 had)
 	       "were not saved cleanly (crash or power cut while in use)",
 	       bitmap_weight(image, n), n, "regions being written", blocks,
 	       had - atomic64_read(&m->nr_known), "of them had a digest");
-	return 0;
+}
+
+/*
+ * Blocks [@first, @end) lost their digests or known bits with a corrupt
+ * metadata block.  Its rewrite goes with others, in no order: a crash may
+ * keep the new digest block beside the old known bits, which call its
+ * undefined or zero slots known digests.  So their regions go into
+ * @regions, set on the device from the resume on, as if written, until a
+ * pass has saved them.
+ */
+static void verify_meta_mark_bad(struct verify_digest *dg,
+				 unsigned long *regions, u64 first, u64 end)
+{
+	unsigned int shift = dm_verify_intent_shift(dg);
+
+	if (!regions)
+		return;
+	first >>= shift;
+	bitmap_set(regions, first, ((end - 1) >> shift) - first + 1);
 }
 
 /* The metadata blocks a load found corrupt. */
@@ -764,7 +797,8 @@ static bool verify_meta_block_ok(struct verify_digest_meta *meta, u64 mb,
  */
 static int verify_meta_load_digests(struct verify_digest *dg,
 				    struct verify_extents *set, u64 *undefined,
-				    struct verify_meta_bad *bad)
+				    struct verify_meta_bad *bad,
+				    unsigned long *bad_regions)
 {
 	struct verify_digest_meta *meta = dg->meta;
 	struct verify_digest_mem *m = dg->store;
@@ -786,6 +820,7 @@ static int verify_meta_load_digests(struct verify_digest *dg,
 		if (!verify_meta_block_ok(meta, mb, le, bad)) {
 			dm_bufio_release(buf);
 			bitmap_clear(m->known, i, end - i);
+			verify_meta_mark_bad(dg, bad_regions, i, end);
 			verify_meta_dirty(meta, meta->known_start +
 					  i / VERIFY_META_BITS);
 			run += end - i;
@@ -827,6 +862,8 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 	struct verify_c *vc = meta->ti->private;
 	u64 j, i, first, n, had = 0, undefined = 0;
 	struct verify_meta_bad bad = {};
+	unsigned long *image = dm_verify_intent_image(dg), *bad_regions = NULL;
+	u64 nr_regions = dm_verify_intent_nr_regions(dg);
 	struct verify_extents undef;
 	struct dm_buffer *b;
 	__le64 *le;
@@ -845,6 +882,19 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		if (r)
 			goto out;
 	}
+	bitmap_zero(image, nr_regions);
+	if (!meta->v1) {
+		bad_regions = bitmap_zalloc(nr_regions, GFP_NOIO);
+		if (!bad_regions) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	if (!clean && !meta->v1) {
+		r = verify_meta_read_intent(dg);
+		if (r)
+			goto out;
+	}
 	dm_bufio_prefetch(meta->bufio, meta->known_start,
 			  meta->intent_start - meta->known_start);
 	for (j = 0; j < meta->intent_start - meta->known_start; j++) {
@@ -859,6 +909,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 					  &bad)) {
 			dm_bufio_release(b);
 			bitmap_clear(m->known, first, n);
+			verify_meta_mark_bad(dg, bad_regions, first, first + n);
 			continue;
 		}
 		for (i = 0; i < DIV_ROUND_UP(n, 64); i++)
@@ -868,7 +919,7 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 				  meta->scratch, n);
 		cond_resched();
 	}
-	r = verify_meta_load_digests(dg, &undef, &undefined, &bad);
+	r = verify_meta_load_digests(dg, &undef, &undefined, &bad, bad_regions);
 	if (r)
 		goto out;
 	had = bitmap_weight(m->known, dg->nr_blocks);
@@ -894,21 +945,23 @@ static int verify_meta_load(struct verify_digest *dg, bool clean)
 		       dg->nr_blocks, had);
 	} else if (!clean) {
 		atomic64_set(&m->nr_known, had);
-		r = verify_meta_load_intent(dg, had);
-		if (r)
-			goto out;
+		verify_meta_load_intent(dg, had);
 	} else {
 		atomic64_set(&m->nr_known, had);
 		DMINFO("%s: %llu of %llu blocks known from %s",
 		       verify_meta_name(meta), had, dg->nr_blocks,
 		       meta->dev->name);
 	}
+	if (bad_regions)
+		bitmap_or(image, image, bad_regions, nr_regions);
+	dm_verify_intent_image_changed(dg);
 	if (undefined) {
 		DMINFO("%s: undefined blocks (discarded, or a write failed) from %s: %llu",
 		       verify_meta_name(meta), meta->dev->name, undefined);
 		dm_verify_extents_merge_into(vc, &vc->unverified, &undef);
 	}
 out:
+	bitmap_free(bad_regions);
 	dm_bufio_forget_buffers(meta->bufio, 0, verify_meta_end(meta));
 	dm_verify_extents_destroy(&undef);
 	return r;
@@ -926,7 +979,7 @@ static int verify_meta_resume(struct verify_digest *dg)
 	bool fresh = false, clean;
 	int r;
 
-	if (meta->open)
+	if (meta->open && !meta->sb_unsure)
 		goto start;
 	if (!meta->loaded) {
 		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
@@ -975,9 +1028,16 @@ static int verify_meta_resume(struct verify_digest *dg)
 		dm_verify_meta_count_error(dg);
 		DMERR("%s: cannot mark digests on %s in use (%d)",
 		      verify_meta_name(meta), meta->dev->name, r);
+		/*
+		 * In use already, after a failed save: the device goes on,
+		 * as it did before that save, and the pass tries again.
+		 */
+		if (meta->open)
+			goto start;
 		return r;
 	}
 	meta->open = true;
+	meta->sb_unsure = false;
 	meta->saved = false;
 start:
 	dm_verify_intent_start(dg);

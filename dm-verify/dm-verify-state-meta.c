@@ -91,7 +91,8 @@ struct verify_state_meta {
 	struct dm_bufio_client *bufio;
 	u64 blocks;		/* the device's */
 	bool loaded;		/* the state in memory is the device's, or newer */
-	bool open;		/* the superblock says unclean, for sure */
+	bool open;		/* the superblock says unclean */
+	bool sb_unsure;		/* ... or maybe not: a save failed */
 };
 
 /* What the superblock says, in CPU order. */
@@ -655,7 +656,7 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 	char *err = NULL;
 	int r = 0;
 
-	if (!meta || meta->open)
+	if (!meta || (meta->open && !meta->sb_unsure))
 		return 0;
 	if (taken_over)
 		meta->loaded = true;
@@ -679,9 +680,11 @@ int dm_verify_state_meta_resume(struct verify_c *vc, bool taken_over)
 		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: cannot mark the state on %s in use (%d)",
 		      verify_state_name(vc), meta->dev->name, r);
-		return r;
+		/* In use already, after a failed save: go on, as before it. */
+		return meta->open ? 0 : r;
 	}
 	meta->open = true;
+	meta->sb_unsure = false;
 	return 0;
 }
 
@@ -714,17 +717,21 @@ void dm_verify_state_meta_suspend(struct verify_c *vc)
 		r = blkdev_issue_flush(vc->ref_dev->bdev);
 	if (!r)
 		r = verify_state_save(vc, true);
-	/*
-	 * Failed or not, the superblock may say clean now (its write may
-	 * have failed after it reached the device): the next resume marks
-	 * the state in use again, or discards reach it behind a clean one.
-	 */
-	meta->open = false;
 	if (r) {
+		/*
+		 * The superblock may say clean all the same (its write may
+		 * have failed after it reached the device): the next resume
+		 * marks the state in use again, or discards reach it behind
+		 * a clean one.
+		 */
+		meta->sb_unsure = true;
 		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
 		DMERR("%s: saving the state to %s failed (%d): all unsynced at the next load",
 		      verify_state_name(vc), meta->dev->name, r);
+		return;
 	}
+	meta->open = false;
+	meta->sb_unsure = false;
 }
 
 /*
