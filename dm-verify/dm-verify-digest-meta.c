@@ -463,6 +463,15 @@ int dm_verify_meta_write_intent(struct verify_digest *dg,
 		r = dm_bufio_write_dirty_buffers(meta->bufio);
 	if (!r)
 		r = dm_bufio_issue_flush(meta->bufio);
+	/*
+	 * After a failed save the superblock may say clean: unclean again
+	 * before the write this bit is for goes to the data device.
+	 */
+	if (!r && meta->sb_unsure) {
+		r = verify_meta_write_sb(dg, false);
+		if (!r)
+			meta->sb_unsure = false;
+	}
 	return r;
 }
 
@@ -981,6 +990,11 @@ static int verify_meta_resume(struct verify_digest *dg)
 
 	if (meta->open && !meta->sb_unsure)
 		goto start;
+	/*
+	 * A resume that failed after a failed save armed the pass; dm may
+	 * have left it running (another target's preresume failed).
+	 */
+	dm_verify_intent_stop(dg);
 	if (!meta->loaded) {
 		r = verify_meta_check_sb(dg, &fresh, &clean, &err);
 		/* Before the load reads past the end of a device that shrank. */

@@ -184,7 +184,7 @@ static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 		return usage_err(dmv_cmd, "invalid range '%s %s' (sectors, START below END)",
 				 argv[1], argv[2]);
 	if (o->scrub_stop) {
-		if (argc > 1 || o->repair || o->wait || o->have_rate)
+		if (argc > 1 || o->repair || o->wait || o->have_rate || o->json)
 			return usage_err(dmv_cmd, "--stop takes no range and no other option");
 		return dmv_plain_message(argv[0], sync ? "sync stop" : "scrub stop");
 	}
