@@ -166,8 +166,8 @@ static int scrub_wait(struct dmv_opts *o, struct dmv_dev *d, bool sync,
 }
 
 /*
- * scrub NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | --stop
- * sync NAME [START END] [--rate MIB] [--wait] [--json] | --stop
+ * scrub NAME [START END] [--repair] [--rate MIB] [--wait [--json]] | --stop
+ * sync NAME [START END] [--rate MIB] [--wait [--json]] | --stop
  */
 static int pass_command(struct dmv_opts *o, int argc, char **argv, bool sync)
 {

@@ -267,7 +267,7 @@ static const struct dmv_command commands[] = {
 	  "Prints the number of sectors made unverified.\n" },
 	{ "scrub", cmd_scrub, 1, 3, "hJjRSWt:", scrub_opts, DMV_OUT_NONE,
 	  "needs NAME [START END]",
-	  "NAME [START END] [--repair] [--rate MIB] [--wait] [--json] | NAME --stop",
+	  "NAME [START END] [--repair] [--rate MIB] [--wait [--json]] | NAME --stop",
 	  "compare both legs in the background",
 	  "Start a scrub pass of NAME, over the whole device or the target sectors\n"
 	  "[START, END): the kernel reads both legs 1 MiB at a time and compares\n"
@@ -292,7 +292,7 @@ static const struct dmv_command commands[] = {
 	  "  -S, --stop       end the running pass\n" },
 	{ "sync", cmd_sync, 1, 3, "hJjSWt:", sync_opts, DMV_OUT_NONE,
 	  "needs NAME [START END]",
-	  "NAME [START END] [--rate MIB] [--wait] [--json] | NAME --stop",
+	  "NAME [START END] [--rate MIB] [--wait [--json]] | NAME --stop",
 	  "copy the data device to the reference, online",
 	  "Start a sync pass of NAME, over the whole device or the target sectors\n"
 	  "[START, END): the kernel copies the data device to the reference 1 MiB\n"
