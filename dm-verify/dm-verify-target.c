@@ -422,6 +422,16 @@ static bool verify_stopped(struct verify_c *vc)
 			test_bit(VERIFY_CRASHED, &vc->flags));
 }
 
+/*
+ * Halted or crashed since @io was mapped.  Its epoch too: mapped before a
+ * power cut but tracked only after the crash had drained, after a
+ * power_on it must not reach the legs either.
+ */
+static bool verify_unissuable(struct verify_io *io)
+{
+	return verify_stopped(io->vc) || verify_crashed_in_flight(io);
+}
+
 /* Halted or crashed while waiting its turn: no legs were allocated. */
 static void verify_fail_unissued(struct verify_io *io)
 {
@@ -493,11 +503,7 @@ static void verify_issue(struct verify_io *io)
 	struct verify_c *vc = io->vc;
 	LIST_HEAD(one);
 
-	/*
-	 * Mapped before a power cut, but tracked only after the crash had
-	 * drained: after a power_on too, it must not reach the legs.
-	 */
-	if (verify_stopped(vc) || verify_crashed_in_flight(io)) {
+	if (verify_unissuable(io)) {
 		verify_fail_unissued(io);
 		return;
 	}
@@ -549,9 +555,9 @@ static void verify_wc_batch_work(struct work_struct *work)
 	list_splice_init(&vc->wc_batch, &ios);
 	spin_unlock_irqrestore(&vc->wc_batch_lock, flags);
 
-	/* As verify_issue() does, bio by bio: epochs differ. */
+	/* Bio by bio: epochs differ. */
 	list_for_each_entry_safe(io, tmp, &ios, list) {
-		if (verify_stopped(vc) || verify_crashed_in_flight(io)) {
+		if (verify_unissuable(io)) {
 			list_del(&io->list);
 			verify_fail_unissued(io);
 		}
