@@ -12,7 +12,10 @@
  * its size (then the oldest records go: written back, which a real cache
  * may do at any time).  A FUA write is durable at once and keeps no
  * record; like a write too large to keep, it writes back the older
- * records it overlaps, so that no crash restores them over it.
+ * records it overlaps, so that no crash restores them over it.  The
+ * records also sit in an interval tree by sector, so that such a write
+ * looks only at the records it overlaps.  Records are freed outside the
+ * lock: a flush may free a million pages at once.
  *
  * The copies are read in batches: writes that arrive while the worker is
  * busy wait on verify_c.wc_batch, and the worker reads all their copies at
@@ -33,14 +36,20 @@
 #include <linux/blkdev.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/interval_tree_generic.h>
+#include <linux/list_sort.h>
 #include <linux/slab.h>
 
 struct verify_undo {
 	struct list_head list;
+	struct rb_node rb;		/* in verify_wcache.tree, once kept */
+	sector_t rb_last;
+	struct list_head near;		/* verify_wcache_forget_under() */
 	sector_t sector;		/* target relative */
 	unsigned int nr_sectors;
 	unsigned int nr_pages;
 	u64 epoch;			/* verify_wcache.epoch at completion */
+	u64 seq;			/* verify_wcache.seq when kept */
 	struct verify_copy_wait *wait;	/* while its copy is read */
 	blk_status_t read_status;
 	bool lost;			/* a crash's choice */
@@ -53,38 +62,64 @@ struct verify_copy_wait {
 	struct completion done;
 };
 
-static void verify_undo_drop_pages(struct verify_wcache *wc,
-				   struct verify_undo *u)
+static inline sector_t verify_undo_first(const struct verify_undo *u)
+{
+	return u->sector;
+}
+
+static inline sector_t verify_undo_last(const struct verify_undo *u)
+{
+	return u->sector + u->nr_sectors - 1;
+}
+
+INTERVAL_TREE_DEFINE(struct verify_undo, rb, sector_t, rb_last,
+		     verify_undo_first, verify_undo_last, static inline,
+		     verify_undo_it)
+
+static void verify_undo_free(struct verify_undo *u)
 {
 	unsigned int i;
 
 	for (i = 0; i < u->nr_pages; i++)
 		__free_page(u->pages[i]);
-	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
-	u->nr_pages = 0;
+	kfree(u);
 }
 
-static void verify_undo_free(struct verify_wcache *wc, struct verify_undo *u)
+/* Free the records on @dead (by verify_undo.list), unlinked and uncharged. */
+void dm_verify_wcache_free(struct list_head *dead)
 {
-	verify_undo_drop_pages(wc, u);
-	kfree(u);
+	struct verify_undo *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, dead, list)
+		verify_undo_free(u);
+	INIT_LIST_HEAD(dead);
+}
+
+/* Under the lock: take a kept record out of the cache, onto @dead. */
+static void verify_wcache_unlink(struct verify_wcache *wc,
+				 struct verify_undo *u, struct list_head *dead)
+{
+	list_del(&u->list);
+	verify_undo_it_remove(u, &wc->tree);
+	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+	list_add_tail(&u->list, dead);
 }
 
 void dm_verify_wcache_init(struct verify_c *vc)
 {
 	INIT_LIST_HEAD(&vc->wc.undo);
+	vc->wc.tree = RB_ROOT_CACHED;
 }
 
 void dm_verify_wcache_destroy(struct verify_c *vc)
 {
 	struct verify_wcache *wc = &vc->wc;
-	struct verify_undo *u, *tmp;
 
 	if (!wc->budget)
 		return;
-	list_for_each_entry_safe(u, tmp, &wc->undo, list)
-		verify_undo_free(wc, u);
-	INIT_LIST_HEAD(&wc->undo);
+	dm_verify_wcache_free(&wc->undo);
+	wc->tree = RB_ROOT_CACHED;
+	wc->bytes = 0;
 }
 
 /*
@@ -139,15 +174,15 @@ static int verify_undo_write(struct verify_c *vc, struct block_device *bdev,
 	return r;
 }
 
-/* Oldest first, free records until the cache is back within its size. */
-static void verify_wcache_write_back(struct verify_wcache *wc)
+/* Oldest first, drop records until the cache is back within its size. */
+static void verify_wcache_write_back(struct verify_wcache *wc,
+				     struct list_head *dead)
 {
 	struct verify_undo *u;
 
 	while (wc->bytes > wc->budget && !list_empty(&wc->undo)) {
 		u = list_first_entry(&wc->undo, struct verify_undo, list);
-		list_del(&u->list);
-		verify_undo_free(wc, u);
+		verify_wcache_unlink(wc, u, dead);
 		wc->written_back++;
 	}
 }
@@ -255,6 +290,7 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u;
 	unsigned long flags;
+	LIST_HEAD(dead);
 	bool fits;
 
 	/* A FUA write is durable when it completes: nothing to undo. */
@@ -262,11 +298,12 @@ static struct verify_undo *verify_undo_read(struct verify_c *vc,
 		return NULL;
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->bytes += charge;
-	verify_wcache_write_back(wc);
+	verify_wcache_write_back(wc, &dead);
 	fits = wc->bytes <= wc->budget;
 	if (!fits)
 		wc->bytes -= charge;
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&dead);
 	if (!fits)
 		return NULL;
 	/* A large discard's page array may be more than kmalloc gives. */
@@ -316,7 +353,7 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	struct verify_io *io;
 	struct blk_plug plug;
 	unsigned long flags;
-	unsigned int i;
+	LIST_HEAD(dead);
 	u64 uncharge = 0, written_back = 0;
 
 	atomic_set(&w.pending, 1);
@@ -341,9 +378,7 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 				     blk_status_to_errno(u->read_status),
 				     "the write is not cached");
 			uncharge += (u64)u->nr_pages << PAGE_SHIFT;
-			for (i = 0; i < u->nr_pages; i++)
-				__free_page(u->pages[i]);
-			kfree(u);
+			verify_undo_free(u);
 			io->undo = NULL;
 		}
 		written_back++;
@@ -351,8 +386,9 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 	spin_lock_irqsave(&vc->lock, flags);
 	wc->bytes -= uncharge;
 	wc->written_back += written_back;
-	verify_wcache_write_back(wc);
+	verify_wcache_write_back(wc, &dead);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&dead);
 }
 
 /*
@@ -366,22 +402,25 @@ void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io)
 	if (!io->undo)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
-	verify_undo_free(&vc->wc, io->undo);
+	vc->wc.bytes -= (u64)io->undo->nr_pages << PAGE_SHIFT;
 	spin_unlock_irqrestore(&vc->lock, flags);
+	verify_undo_free(io->undo);
 	io->undo = NULL;
 }
 
-/* Newest last, inside the bound of all records. */
+/* Newest last. */
 static void verify_wcache_add(struct verify_wcache *wc, struct verify_undo *u)
 {
-	if (list_empty(&wc->undo)) {
-		wc->lo = u->sector;
-		wc->hi = u->sector + u->nr_sectors;
-	} else {
-		wc->lo = min(wc->lo, u->sector);
-		wc->hi = max_t(sector_t, wc->hi, u->sector + u->nr_sectors);
-	}
+	u->seq = wc->seq++;
 	list_add_tail(&u->list, &wc->undo);
+	verify_undo_it_insert(u, &wc->tree);
+}
+
+static int verify_undo_newer_first(void *priv, const struct list_head *a,
+				   const struct list_head *b)
+{
+	return list_entry(a, struct verify_undo, near)->seq <
+	       list_entry(b, struct verify_undo, near)->seq;
 }
 
 /*
@@ -389,31 +428,47 @@ static void verify_wcache_add(struct verify_wcache *wc, struct verify_undo *u)
  * records under it, or a crash would restore their old content over it.
  */
 static void verify_wcache_forget_under(struct verify_wcache *wc,
-				       sector_t start, sector_t end)
+				       sector_t start, sector_t end,
+				       struct list_head *dead)
 {
+	sector_t lo = start, hi = end;
 	struct verify_undo *u, *tmp;
+	LIST_HEAD(near);
 
-	/* A walk of the list with interrupts off: only where it may overlap. */
-	if (list_empty(&wc->undo) || start >= wc->hi || end <= wc->lo)
-		return;
 	/*
 	 * Newest first, and so must the older records under a record freed
 	 * here (or the crash would restore their content over part of its
-	 * write): the range grows by each record freed.
+	 * write): the range grows by each record freed.  Only records under
+	 * the range grown by every record under it can go: take those out
+	 * of the tree, then decide in the order of the list.
 	 */
-	list_for_each_entry_safe_reverse(u, tmp, &wc->undo, list) {
-		if (u->sector >= end || u->sector + u->nr_sectors <= start)
+	while ((u = verify_undo_it_iter_first(&wc->tree, lo, hi - 1))) {
+		verify_undo_it_remove(u, &wc->tree);
+		list_add_tail(&u->near, &near);
+		lo = min(lo, u->sector);
+		hi = max_t(sector_t, hi, u->sector + u->nr_sectors);
+	}
+	list_sort(NULL, &near, verify_undo_newer_first);
+	list_for_each_entry_safe(u, tmp, &near, near) {
+		if (u->sector >= end || u->sector + u->nr_sectors <= start) {
+			verify_undo_it_insert(u, &wc->tree);
 			continue;
+		}
 		start = min(start, u->sector);
 		end = max_t(sector_t, end, u->sector + u->nr_sectors);
 		list_del(&u->list);
-		verify_undo_free(wc, u);
+		wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+		list_add_tail(&u->list, dead);
 		wc->written_back++;
 	}
 }
 
-/* A write completed; under the lock, so a flush issued now comes after it. */
-void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
+/*
+ * A write completed; under the lock, so a flush issued now comes after it.
+ * The records it writes back go on @dead, for dm_verify_wcache_free().
+ */
+void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io,
+			       struct list_head *dead)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u = io->undo;
@@ -426,7 +481,7 @@ void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io)
 	 */
 	if (!u) {
 		verify_wcache_forget_under(wc, io->sector,
-					   io->sector + io->nr_sectors);
+					   io->sector + io->nr_sectors, dead);
 		return;
 	}
 	io->undo = NULL;
@@ -440,8 +495,12 @@ u64 dm_verify_wcache_flush_issue(struct verify_c *vc)
 	return vc->wc.epoch++;
 }
 
-/* Under the lock: a flush issued in @epoch completed on the data device. */
-void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch)
+/*
+ * Under the lock: a flush issued in @epoch completed on the data device.
+ * The records it made durable go on @dead, for dm_verify_wcache_free().
+ */
+void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch,
+			      struct list_head *dead)
 {
 	struct verify_wcache *wc = &vc->wc;
 	struct verify_undo *u, *tmp;
@@ -449,19 +508,19 @@ void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch)
 	list_for_each_entry_safe(u, tmp, &wc->undo, list) {
 		if (u->epoch > epoch)
 			break;
-		list_del(&u->list);
-		verify_undo_free(wc, u);
+		verify_wcache_unlink(wc, u, dead);
 	}
 }
 
 /*
  * A reloaded table takes over @old's records, if it has a write cache over
  * the same data device, clipped to its length and size.  Otherwise they
- * are written back.  Clipped, not dropped: an older record under a dropped
- * one would restore its old content over a write the device kept.  Under
- * @old's lock; @vc serves no I/O yet.
+ * are written back, onto @dead.  Clipped, not dropped: an older record
+ * under a dropped one would restore its old content over a write the
+ * device kept.  Under @old's lock; @vc serves no I/O yet.
  */
-void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
+void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old,
+				struct list_head *dead)
 {
 	struct verify_wcache *wc = &vc->wc, *owc = &old->wc;
 	bool keep = wc->budget && old->data_dev->bdev == vc->data_dev->bdev;
@@ -469,12 +528,13 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 	u64 bytes;
 
 	list_for_each_entry_safe(u, tmp, &owc->undo, list) {
-		list_del(&u->list);
 		if (!keep || u->sector >= vc->ti->len) {
-			verify_undo_free(owc, u);
+			verify_wcache_unlink(owc, u, dead);
 			wc->written_back++;
 			continue;
 		}
+		list_del(&u->list);
+		verify_undo_it_remove(u, &owc->tree);
 		if (u->sector + u->nr_sectors > vc->ti->len)
 			u->nr_sectors = vc->ti->len - u->sector;
 		bytes = (u64)u->nr_pages << PAGE_SHIFT;
@@ -484,7 +544,7 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old)
 	}
 	wc->epoch = owc->epoch;
 	wc->written_back += owc->written_back;
-	verify_wcache_write_back(wc);
+	verify_wcache_write_back(wc, dead);
 }
 
 /*
@@ -679,10 +739,11 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		    struct verify_crash_result *res)
 {
 	struct verify_wcache *wc = &vc->wc;
-	struct verify_undo *u, *tmp;
+	struct verify_undo *u;
 	bool unflushed = false;
 	unsigned long flags;
 	LIST_HEAD(undo);
+	LIST_HEAD(dead);
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -696,9 +757,11 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 	 * block of a journal must not outlive the blocks it commits.
 	 */
 	if (wc->epoch)
-		dm_verify_wcache_flushed(vc, wc->epoch - 1);
+		dm_verify_wcache_flushed(vc, wc->epoch - 1, &dead);
 	list_splice_init(&wc->undo, &undo);
+	wc->tree = RB_ROOT_CACHED;
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&dead);
 
 	r = verify_crash_undo(vc, &undo, opt, res);
 	if (opt->prepared)
@@ -712,12 +775,13 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 		unflushed = true;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	list_for_each_entry_safe(u, tmp, &undo, list)
-		verify_undo_free(wc, u);
+	list_for_each_entry(u, &undo, list)
+		wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
 	/* Both legs now hold the post-crash content: nothing is volatile. */
 	if (vc->ref_dev && !unflushed)
 		dm_verify_volatile_lose(vc, false);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&undo);
 
 	verify_stat_inc(vc, VERIFY_STAT_CRASHES);
 	verify_stat_add(vc, VERIFY_STAT_LOST_WRITES, res->lost + res->torn);

@@ -94,6 +94,7 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 	bool durable = (io->bio->bi_opf & REQ_FUA) ||
 		       (!vc->wc.budget && !bdev_write_cache(verify_data_bdev(vc)));
 	unsigned long flags;
+	LIST_HEAD(dead);
 
 	spin_lock_irqsave(&vc->lock, flags);
 	if (vc->ref_dev) {
@@ -108,9 +109,10 @@ static void verify_account_write(struct verify_c *vc, struct verify_io *io)
 			dm_verify_volatile_written(vc, start, end, durable);
 	}
 	if (vc->wc.budget)
-		dm_verify_wcache_complete(vc, io);
+		dm_verify_wcache_complete(vc, io, &dead);
 	dm_verify_untrack_locked(vc, io);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&dead);
 }
 
 /*
@@ -145,6 +147,7 @@ static void verify_account_digest_write(struct verify_c *vc,
 static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
 {
 	unsigned long flags;
+	LIST_HEAD(dead);
 
 	if (io->data_status || io->fault.action == VERIFY_ACT_DROP)
 		return;
@@ -152,8 +155,9 @@ static void verify_account_flush(struct verify_c *vc, struct verify_io *io)
 	if (vc->ref_dev)
 		dm_verify_volatile_flushed(vc, io->flush_gen);
 	if (vc->wc.budget)
-		dm_verify_wcache_flushed(vc, io->wc_epoch);
+		dm_verify_wcache_flushed(vc, io->wc_epoch, &dead);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	dm_verify_wcache_free(&dead);
 }
 
 static void verify_endio_io(struct verify_io *io, blk_status_t status)
@@ -865,6 +869,7 @@ static bool verify_take_over(struct verify_c *vc)
 	sector_t lost = 0;
 	unsigned long flags;
 	bool taken = false;
+	LIST_HEAD(dead);
 	int meta_err;
 
 	mutex_lock(&verify_instances_lock);
@@ -911,13 +916,14 @@ static bool verify_take_over(struct verify_c *vc)
 					      vc->ti->len);
 		if (vc->ref_dev)
 			dm_verify_volatile_take_over(vc, old);
-		dm_verify_wcache_take_over(vc, old);
+		dm_verify_wcache_take_over(vc, old, &dead);
 		memcpy(vc->log, old->log, sizeof(vc->log));
 		vc->log_seq = old->log_seq;
 		/* Set by message only: a reload's table line cannot carry it. */
 		WRITE_ONCE(vc->scrub_rate, READ_ONCE(old->scrub_rate));
 		spin_unlock(&vc->lock);
 		spin_unlock_irqrestore(&old->lock, flags);
+		dm_verify_wcache_free(&dead);
 		/*
 		 * One step per known block, up to hundreds of millions: not
 		 * with interrupts off.  @old is suspended, so they hold still.

@@ -54,8 +54,8 @@ struct verify_wcache {
 	struct list_head undo;		/* completed writes, oldest first */
 	u64 epoch;			/* flushes issued */
 	u64 written_back;		/* records dropped as written back */
-	/* The records lie in [lo, hi), or nowhere once @undo emptied. */
-	sector_t lo, hi;
+	struct rb_root_cached tree;	/* the records of @undo, by sector */
+	u64 seq;			/* records kept */
 };
 
 struct verify_crash_opts {
@@ -494,11 +494,15 @@ void dm_verify_sync_resume(struct verify_c *vc);
 void dm_verify_wcache_init(struct verify_c *vc);
 void dm_verify_wcache_destroy(struct verify_c *vc);
 void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios);
-void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io);
+void dm_verify_wcache_complete(struct verify_c *vc, struct verify_io *io,
+			       struct list_head *dead);
+void dm_verify_wcache_free(struct list_head *dead);
 void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io);
 u64 dm_verify_wcache_flush_issue(struct verify_c *vc);
-void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch);
-void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old);
+void dm_verify_wcache_flushed(struct verify_c *vc, u64 epoch,
+			      struct list_head *dead);
+void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old,
+				struct list_head *dead);
 void dm_verify_crash_opts_init(struct verify_c *vc, struct verify_crash_opts *opt,
 			       enum verify_crash_mode mode, u32 ppm);
 int dm_verify_crash_prepare(struct verify_crash_opts *opt);
