@@ -53,7 +53,6 @@ bool dm_verify_digest_rmw_wanted(struct verify_c *vc, struct verify_io *io)
 	u64 blocks[2];
 
 	return vc->digest && io->op == VERIFY_OP_WRITE &&
-	       io->fault.action != VERIFY_ACT_DROP &&
 	       verify_rmw_edges(vc->digest, io, blocks);
 }
 

@@ -288,6 +288,13 @@ const struct verify_range *dm_verify_extents_next(const struct verify_extents *s
 	return verify_range_of(r ? rb_next(&r->node) : rb_first(&s->root));
 }
 
+/* The first range that ends after @sector; NULL if none does. */
+const struct verify_range *dm_verify_extents_from(const struct verify_extents *s,
+						  sector_t sector)
+{
+	return verify_extents_find(s, sector, false);
+}
+
 /* From the first range's start to the last's end; false if the set is empty. */
 bool dm_verify_extents_bounds(const struct verify_extents *s,
 			      struct verify_extent *e)

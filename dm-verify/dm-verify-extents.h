@@ -57,5 +57,7 @@ bool dm_verify_extents_bounds(const struct verify_extents *s,
 			      struct verify_extent *e);
 const struct verify_range *dm_verify_extents_next(const struct verify_extents *s,
 						  const struct verify_range *r);
+const struct verify_range *dm_verify_extents_from(const struct verify_extents *s,
+						  sector_t sector);
 
 #endif

@@ -7,12 +7,14 @@
  *        [every <n>] [nth <n>] [times <n>] [after <n>] [prob <ppm>]
  *        [window <up_ms> <down_ms>] <action>
  *   op:     read | write | flush | discard | write_zeroes | any
- *   flags:  fua | preflush | meta | sync (preflush only with flush or any)
+ *   flags:  fua | preflush | meta | sync (preflush only with flush or any,
+ *           and without sectors)
  *   action: error [<errno>] | error_after [<errno>] | drop |
  *           delay <ms> [<jitter_ms>] | corrupt [<byte> [<xor>]] |
  *           crash [all | prob <ppm> | torn <ppm>]
  */
 #include "dm-verify-fault.h"
+#include <linux/blk_types.h>
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -308,6 +310,8 @@ static int verify_parse_trigger(struct verify_rule *r, const char *name,
 int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			 const char **error)
 {
+	static const char *preflush_range =
+		"Fault flag preflush is only on empty flushes: no sector range";
 	struct verify_words w = { .argc = argc, .total = argc, .argv = argv };
 	const char *word;
 	unsigned int i;
@@ -340,6 +344,11 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 				*error = "Fault sector range needs an op with sectors, not flush";
 				return -EINVAL;
 			}
+			/* Nor has a bio that carries PREFLUSH to a target. */
+			if (r->flags & VERIFY_FLAG_PREFLUSH) {
+				*error = preflush_range;
+				return -EINVAL;
+			}
 			if (verify_num(verify_next(&w), 0, U64_MAX - 1, &a) ||
 			    verify_num(verify_next(&w), a + 1, U64_MAX, &b)) {
 				*error = "Invalid fault sector range";
@@ -363,6 +372,10 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			if ((r->flags & VERIFY_FLAG_PREFLUSH) &&
 			    !(r->ops & VERIFY_OP_FLUSH)) {
 				*error = "Fault flag preflush needs op flush or any";
+				return -EINVAL;
+			}
+			if ((r->flags & VERIFY_FLAG_PREFLUSH) && r->end) {
+				*error = preflush_range;
 				return -EINVAL;
 			}
 			continue;
@@ -480,6 +493,28 @@ static bool verify_rule_fires(struct verify_rule *r, u64 now_ms)
 }
 
 /*
+ * The bytes of the bio a corrupt rule may flip, [@lo, @lo + @span): those
+ * of its sectors inside the rule's range, so that a rule for one sector
+ * corrupts that sector whatever bio reads it.  Never empty: a rule with a
+ * range selects only bios that overlap it.
+ */
+static void verify_corrupt_span(const struct verify_rule *r, sector_t sector,
+				unsigned int nr_sectors, unsigned int bytes,
+				u64 *lo, u64 *span)
+{
+	sector_t s0, s1;
+
+	*lo = 0;
+	*span = bytes;
+	if (!r->end)
+		return;
+	s0 = max_t(sector_t, sector, r->start);
+	s1 = min_t(sector_t, sector + nr_sectors, r->end);
+	*lo = (u64)(s0 - sector) << SECTOR_SHIFT;
+	*span = min_t(u64, (u64)(s1 - s0) << SECTOR_SHIFT, bytes - *lo);
+}
+
+/*
  * Rules are tried in order; each counts the bios it selects, and the first
  * one whose triggers all fire acts.  Later rules never see that bio.  Every
  * choice comes from counters and the seeded generator, never from timing,
@@ -492,7 +527,7 @@ bool dm_verify_faults_decide(struct verify_faults *f, unsigned int op,
 {
 	struct verify_rule *r;
 	unsigned int i;
-	u64 j;
+	u64 j, lo, span;
 
 	out->action = VERIFY_ACT_NONE;
 	if (f->disabled)
@@ -518,9 +553,11 @@ bool dm_verify_faults_decide(struct verify_faults *f, unsigned int op,
 		out->crash_mode = r->crash_mode;
 		out->crash_ppm = r->crash_ppm;
 		if (r->action == VERIFY_ACT_CORRUPT) {
-			out->corrupt_offset = r->corrupt_offset >= 0 ?
-				dm_verify_mod(r->corrupt_offset, bytes) :
-				dm_verify_mod(dm_verify_rng_next(&r->rng), bytes);
+			verify_corrupt_span(r, sector, nr_sectors, bytes, &lo,
+					    &span);
+			out->corrupt_offset = lo + (r->corrupt_offset >= 0 ?
+				dm_verify_mod(r->corrupt_offset, span) :
+				dm_verify_mod(dm_verify_rng_next(&r->rng), span));
 			out->corrupt_xor = r->corrupt_xor ? r->corrupt_xor :
 				1 + dm_verify_mod(dm_verify_rng_next(&r->rng), 255);
 		}

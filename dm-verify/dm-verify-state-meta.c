@@ -126,14 +126,21 @@ static u64 verify_state_blocks(u64 nr)
 	return DIV_ROUND_UP(nr, VERIFY_STATE_PER_BLOCK);
 }
 
-/* Do the ranges @sb names lie on the device (it may have shrunk)? */
+/*
+ * Do the ranges @sb names lie on the device (it may have shrunk)?  None
+ * always do: the area they would start in may be gone.
+ */
 static bool verify_state_fits(const struct verify_state_meta *meta,
 			      const struct verify_state_sb *sb)
 {
 	u64 first = verify_state_first_block(sb), room;
 	u64 nu = le64_to_cpu(sb->nr_unverified), ns = le64_to_cpu(sb->nr_unsynced);
 
-	if (first < 1 || first >= meta->blocks)
+	if (first < 1)
+		return false;
+	if (!nu && !ns)
+		return true;
+	if (first >= meta->blocks)
 		return false;
 	room = (meta->blocks - first) * VERIFY_STATE_PER_BLOCK;
 	return nu <= room && ns <= room - nu;

@@ -32,7 +32,11 @@ int dm_verify_parse_policy(const char *name, enum verify_policy *policy)
 	return -EINVAL;
 }
 
-static const char *verify_state(struct verify_c *vc)
+/*
+ * From the counters the status line prints (@val), not read again: a
+ * mismatch or a reset in between would make the line contradict itself.
+ */
+static const char *verify_state(struct verify_c *vc, const u64 *val)
 {
 	enum verify_state state = VERIFY_STATE_OK;
 
@@ -40,9 +44,9 @@ static const char *verify_state(struct verify_c *vc)
 		state = VERIFY_STATE_CRASHED;
 	else if (test_bit(VERIFY_HALTED, &vc->flags))
 		state = VERIFY_STATE_HALTED;
-	else if (dm_verify_stat_read(vc, VERIFY_STAT_MISMATCHED_READS) ||
-		 dm_verify_stat_read(vc, VERIFY_STAT_STATUS_MISMATCHES) ||
-		 dm_verify_stat_read(vc, VERIFY_STAT_SCRUB_MISMATCHES))
+	else if (val[VERIFY_STAT_MISMATCHED_READS] ||
+		 val[VERIFY_STAT_STATUS_MISMATCHES] ||
+		 val[VERIFY_STAT_SCRUB_MISMATCHES])
 		state = VERIFY_STATE_MISMATCH;
 	return verify_state_names[state];
 }
@@ -137,7 +141,7 @@ void dm_verify_status(struct dm_target *ti, status_type_t type,
 	switch (type) {
 	case STATUSTYPE_INFO:
 		verify_stats_snapshot(vc, val);
-		DMEMIT("%s", verify_state(vc));
+		DMEMIT("%s", verify_state(vc, val));
 		for (i = 0; i < VERIFY_NR_STATS; i++) {
 			if (i != VERIFY_STAT_LAST_MISMATCH)
 				DMEMIT(" %llu", (unsigned long long)val[i]);
@@ -242,15 +246,15 @@ static void verify_emit_unverified(struct verify_c *vc, sector_t start,
 				   sector_t end, char *result,
 				   unsigned int maxlen)
 {
-	const struct verify_range *r = NULL;
+	const struct verify_range *r;
 	unsigned int sz = 0;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vc->lock, flags);
-	while ((r = dm_verify_extents_next(&vc->unverified, r)) &&
-	       r->e.start < end) {
-		if (r->e.end <= start)
-			continue;
+	/* Paging through a million ranges: each page from where it starts. */
+	for (r = dm_verify_extents_from(&vc->unverified, start);
+	     r && r->e.start < end;
+	     r = dm_verify_extents_next(&vc->unverified, r)) {
 		if (maxlen - sz < 2 * VERIFY_RANGE_LINE) {
 			DMEMIT("more %llu\n", (unsigned long long)
 			       max(r->e.start, start));

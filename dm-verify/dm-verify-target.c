@@ -861,109 +861,152 @@ static bool verify_same_mapping(struct verify_c *a, struct verify_c *b)
  * carry over, except to another data device: that one cannot be assumed
  * to hold the old one's cache, so they become unverified, as after
  * data_crashed.  The old table must be suspended, so that nothing changes
- * its state as we copy it.  Returns whether there was one to take over.
+ * its state as we copy it.  Called with verify_instances_lock held.
  */
-static bool verify_take_over(struct verify_c *vc)
+static void verify_hand_over(struct verify_c *vc, struct verify_c *old)
 {
-	struct verify_c *old;
 	sector_t lost = 0;
 	unsigned long flags;
-	bool taken = false;
 	LIST_HEAD(dead);
 	int meta_err;
+
+	lockdep_assert_held(&verify_instances_lock);
+	/*
+	 * A failed resume (of another target of its table) may have
+	 * left @old's write-intent pass running while suspended: it
+	 * would write the metadata device we take over.
+	 */
+	dm_verify_digest_stop_passes(old);
+	/*
+	 * A metadata device of @old's that we do not use is marked
+	 * stale, with @old's ranges: before they move to us, or it
+	 * would keep none, and a table created on it later would
+	 * compare what was undefined.
+	 */
+	meta_err = dm_verify_state_meta_abandon(vc, old);
+	spin_lock_irqsave(&old->lock, flags);
+	/*
+	 * We are live already: a status or an "unverified" message may
+	 * be reading our sets.  The only place two locks nest, old
+	 * table's first.
+	 */
+	spin_lock_nested(&vc->lock, SINGLE_DEPTH_NESTING);
+	if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
+		lost = dm_verify_volatile_lose(old, true);
+	dm_verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
+	dm_verify_extents_move(&vc->unverified, &old->unverified);
+	dm_verify_extents_remove(&old->unsynced, vc->ti->len, (sector_t)-1);
+	dm_verify_extents_move(&vc->unsynced, &old->unsynced);
+	/* Another data device: the "sync" feature copies all of it. */
+	if (vc->sync_at_resume && old->data_dev->bdev != vc->data_dev->bdev)
+		dm_verify_extents_add(&vc->unsynced, 0, vc->ti->len);
+	/*
+	 * What a grow adds was never written through us on both
+	 * legs.  Digest mode has no second leg: its new blocks are
+	 * only unknown, and a sync may digest them.
+	 */
+	if (vc->ref_dev && vc->ti->len > old->ti->len)
+		dm_verify_extents_add(&vc->unverified, old->ti->len,
+				      vc->ti->len);
+	if (vc->ref_dev)
+		dm_verify_volatile_take_over(vc, old);
+	dm_verify_wcache_take_over(vc, old, &dead);
+	memcpy(vc->log, old->log, sizeof(vc->log));
+	vc->log_seq = old->log_seq;
+	/* Set by message only: a reload's table line cannot carry it. */
+	WRITE_ONCE(vc->scrub_rate, READ_ONCE(old->scrub_rate));
+	spin_unlock(&vc->lock);
+	spin_unlock_irqrestore(&old->lock, flags);
+	dm_verify_wcache_free(&dead);
+	/*
+	 * One step per known block, up to hundreds of millions: not
+	 * with interrupts off.  @old is suspended, so they hold still.
+	 */
+	dm_verify_digest_take_over(vc, old);
+	dm_verify_stats_take_over(vc, old);
+	if (test_bit(VERIFY_HALTED, &old->flags))
+		set_bit(VERIFY_HALTED, &vc->flags);
+	if (test_bit(VERIFY_EVENT_SENT, &old->flags))
+		set_bit(VERIFY_EVENT_SENT, &vc->flags);
+	if (test_bit(VERIFY_DATA_CRASHED, &old->flags) || lost)
+		set_bit(VERIFY_DATA_CRASHED, &vc->flags);
+	if (test_bit(VERIFY_CRASHED, &old->flags))
+		set_bit(VERIFY_CRASHED, &vc->flags);
+	if (old->data_dev->bdev != vc->data_dev->bdev)
+		DMINFO("%s: data device %s replaces %s: %llu volatile sectors unverified",
+		       dm_table_device_name(vc->ti->table),
+		       vc->data_dev->name, old->data_dev->name,
+		       (unsigned long long)lost);
+	/*
+	 * Writes from here on are ours: a metadata device of @old's
+	 * that we do not use is marked stale.  Under the lock, as
+	 * @old's destructor takes it before anything else, and
+	 * marked taken, so that it does not mark it again.
+	 */
+	if (dm_verify_digest_abandon(vc, old) || meta_err)
+		verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
+	set_bit(VERIFY_TAKEN_OVER, &old->flags);
+	vc->holds_state = true;
+}
+
+/* Take over a suspended table's state at our first resume, if there is one. */
+static void verify_take_over(struct verify_c *vc)
+{
+	struct verify_c *old;
 
 	mutex_lock(&verify_instances_lock);
 	list_for_each_entry(old, &verify_instances, instance) {
 		if (old == vc || !verify_has_state(old) ||
 		    !verify_same_mapping(vc, old) || !dm_suspended(old->ti))
 			continue;
-		/*
-		 * A failed resume (of another target of its table) may have
-		 * left @old's write-intent pass running while suspended: it
-		 * would write the metadata device we take over.
-		 */
-		dm_verify_digest_stop_passes(old);
-		/*
-		 * A metadata device of @old's that we do not use is marked
-		 * stale, with @old's ranges: before they move to us, or it
-		 * would keep none, and a table created on it later would
-		 * compare what was undefined.
-		 */
-		meta_err = dm_verify_state_meta_abandon(vc, old);
-		spin_lock_irqsave(&old->lock, flags);
-		/*
-		 * We are live already: a status or an "unverified" message may
-		 * be reading our sets.  The only place two locks nest, old
-		 * table's first.
-		 */
-		spin_lock_nested(&vc->lock, SINGLE_DEPTH_NESTING);
-		if (vc->ref_dev && old->data_dev->bdev != vc->data_dev->bdev)
-			lost = dm_verify_volatile_lose(old, true);
-		dm_verify_extents_remove(&old->unverified, vc->ti->len, (sector_t)-1);
-		dm_verify_extents_move(&vc->unverified, &old->unverified);
-		dm_verify_extents_remove(&old->unsynced, vc->ti->len, (sector_t)-1);
-		dm_verify_extents_move(&vc->unsynced, &old->unsynced);
-		/* Another data device: the "sync" feature copies all of it. */
-		if (vc->sync_at_resume && old->data_dev->bdev != vc->data_dev->bdev)
-			dm_verify_extents_add(&vc->unsynced, 0, vc->ti->len);
-		/*
-		 * What a grow adds was never written through us on both
-		 * legs.  Digest mode has no second leg: its new blocks are
-		 * only unknown, and a sync may digest them.
-		 */
-		if (vc->ref_dev && vc->ti->len > old->ti->len)
-			dm_verify_extents_add(&vc->unverified, old->ti->len,
-					      vc->ti->len);
-		if (vc->ref_dev)
-			dm_verify_volatile_take_over(vc, old);
-		dm_verify_wcache_take_over(vc, old, &dead);
-		memcpy(vc->log, old->log, sizeof(vc->log));
-		vc->log_seq = old->log_seq;
-		/* Set by message only: a reload's table line cannot carry it. */
-		WRITE_ONCE(vc->scrub_rate, READ_ONCE(old->scrub_rate));
-		spin_unlock(&vc->lock);
-		spin_unlock_irqrestore(&old->lock, flags);
-		dm_verify_wcache_free(&dead);
-		/*
-		 * One step per known block, up to hundreds of millions: not
-		 * with interrupts off.  @old is suspended, so they hold still.
-		 */
-		dm_verify_digest_take_over(vc, old);
-		dm_verify_stats_take_over(vc, old);
-		if (test_bit(VERIFY_HALTED, &old->flags))
-			set_bit(VERIFY_HALTED, &vc->flags);
-		if (test_bit(VERIFY_EVENT_SENT, &old->flags))
-			set_bit(VERIFY_EVENT_SENT, &vc->flags);
-		if (test_bit(VERIFY_DATA_CRASHED, &old->flags) || lost)
-			set_bit(VERIFY_DATA_CRASHED, &vc->flags);
-		if (test_bit(VERIFY_CRASHED, &old->flags))
-			set_bit(VERIFY_CRASHED, &vc->flags);
-		if (old->data_dev->bdev != vc->data_dev->bdev)
-			DMINFO("%s: data device %s replaces %s: %llu volatile sectors unverified",
-			       dm_table_device_name(vc->ti->table),
-			       vc->data_dev->name, old->data_dev->name,
-			       (unsigned long long)lost);
-		/*
-		 * Writes from here on are ours: a metadata device of @old's
-		 * that we do not use is marked stale.  Under the lock, as
-		 * @old's destructor takes it before anything else, and
-		 * marked taken, so that it does not mark it again.
-		 */
-		if (dm_verify_digest_abandon(vc, old) || meta_err)
-			verify_stat_inc(vc, VERIFY_STAT_METADATA_ERRORS);
-		set_bit(VERIFY_TAKEN_OVER, &old->flags);
-		vc->holds_state = true;
-		taken = true;
+		verify_hand_over(vc, old);
 		break;
 	}
 	mutex_unlock(&verify_instances_lock);
-	return taken;
 }
 
 /* The metadata device @vc keeps its digests or its state on, or NULL. */
 static struct block_device *verify_meta_bdev(struct verify_c *vc)
 {
 	return dm_verify_digest_meta_bdev(vc) ?: dm_verify_state_meta_bdev(vc);
+}
+
+/*
+ * The resume that swapped in the table replacing @vc's failed before our
+ * successor in it took us over: dm stops at the first target whose
+ * preresume fails, and destroys the old table all the same.  Hand our
+ * state to that successor now, or the next resume would compare what we
+ * knew was undefined.  The device is still suspended, so the successor
+ * serves no I/O, just as at the start of its preresume.  The successor is
+ * in the live table, the oldest of our device's other tables (the list is
+ * in construction order): one loaded since would be the inactive one.
+ */
+static bool verify_hand_on(struct verify_c *vc)
+{
+	struct mapped_device *md = dm_table_get_md(vc->ti->table);
+	struct dm_table *live = NULL;
+	struct verify_c *next, *found = NULL;
+
+	if (!dm_suspended(vc->ti))
+		return false;
+	list_for_each_entry(next, &verify_instances, instance) {
+		if (next->ti->table == vc->ti->table ||
+		    dm_table_get_md(next->ti->table) != md)
+			continue;
+		if (!live)
+			live = next->ti->table;
+		if (next->ti->table == live && !verify_has_state(next) &&
+		    verify_same_mapping(next, vc)) {
+			found = next;
+			break;
+		}
+	}
+	if (!found)
+		return false;
+	DMINFO("%s: the resume failed before the reload took the state over: handed over now",
+	       dm_table_device_name(vc->ti->table));
+	verify_hand_over(found, vc);
+	return true;
 }
 
 /*
@@ -978,8 +1021,8 @@ static struct block_device *verify_meta_bdev(struct verify_c *vc)
  * (dm_hold() fails: __dm_destroy() marks it before it destroys the live
  * table), and a table that neither resumed nor took over holds nothing.
  * A device another live verify table uses is left to it: that one loaded
- * it and marked it unclean already.  Called with verify_instances_lock held, @vc off the
- * list.
+ * it and marked it unclean already.  Called with verify_instances_lock
+ * held, @vc off the list.
  */
 static void verify_abandon_replaced(struct verify_c *vc)
 {
@@ -988,12 +1031,13 @@ static void verify_abandon_replaced(struct verify_c *vc)
 	struct verify_c *other;
 
 	lockdep_assert_held(&verify_instances_lock);
-	if (!verify_has_state(vc) || !bdev ||
-	    test_bit(VERIFY_TAKEN_OVER, &vc->flags))
+	if (!verify_has_state(vc) || test_bit(VERIFY_TAKEN_OVER, &vc->flags))
 		return;
 	if (dm_hold(md))
 		return;
 	dm_put(md);
+	if (verify_hand_on(vc) || !bdev)
+		return;
 	list_for_each_entry(other, &verify_instances, instance)
 		if (verify_has_state(other) && verify_meta_bdev(other) == bdev)
 			return;
@@ -1061,7 +1105,6 @@ bool dm_verify_reloads_meta(struct verify_c *vc, struct block_device *bdev)
 
 static int __verify_preresume(struct verify_c *vc)
 {
-	bool taken = false;
 	int r;
 
 	/*
@@ -1070,12 +1113,16 @@ static int __verify_preresume(struct verify_c *vc)
 	 * first write, not after, when the old table is destroyed.
 	 */
 	if (!verify_has_state(vc))
-		taken = verify_take_over(vc);
+		verify_take_over(vc);
 	r = dm_verify_digest_resume(vc);
 	if (r)
 		return r;
-	/* State taken over is newer than what the metadata device holds. */
-	r = dm_verify_state_meta_resume(vc, taken);
+	/*
+	 * State taken over (here, at a resume that failed later, or handed
+	 * on by a destroyed table, verify_hand_on()) is newer than what the
+	 * metadata device holds.
+	 */
+	r = dm_verify_state_meta_resume(vc, vc->holds_state);
 	if (r)
 		return r;
 	/* Taken over or loaded: ours to change now, see dm_verify_message(). */
@@ -1442,7 +1489,7 @@ static int verify_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->flush_supported = !!vc->wc.budget;
 
 	mutex_lock(&verify_instances_lock);
-	list_add(&vc->instance, &verify_instances);
+	list_add_tail(&vc->instance, &verify_instances);
 	mutex_unlock(&verify_instances_lock);
 	return 0;
 bad:

@@ -8,12 +8,13 @@
       overwritten in place and written back with sync_file_range(), which
       reaches the device without a flush: volatile writes a crash may lose.
       Append "<name> <sha256>" to MANIFEST for each TAG-s file whose fsync
-      returned.  An I/O error (the device crashed) ends the run quietly:
-      what was promised by then is in MANIFEST.
+      returned.  An I/O error (the device crashed) ends the run with exit
+      status 3: what was promised by then is in MANIFEST.
   fsworkload.py check DIR MANIFEST
       every file in MANIFEST exists with its content; prints the count
   fsworkload.py lost DIR TAG NLAZY
-      prints how many TAG-l<i> files lost their in-place overwrite
+      prints how many TAG-l<i> files lost their in-place overwrite, and how
+      many are missing: "<lost> <missing>"
 """
 import ctypes
 import hashlib
@@ -64,7 +65,10 @@ def write(d, tag, nsync, nlazy, manifest):
                     os.close(fd)
         except OSError as e:
             print(f"stopped by {e.strerror}", file=sys.stderr)
+            os.close(dfd)
+            return 3
     os.close(dfd)
+    return 0
 
 
 def check(d, manifest):
@@ -90,20 +94,21 @@ def check(d, manifest):
 
 def lost(d, tag, nlazy):
     n = 0
+    missing = 0
     for i in range(nlazy):
         name = f"{tag}-l{i}"
         try:
             with open(os.path.join(d, name), "rb") as f:
                 n += f.read() != content(name)
-        except OSError:
-            n += 1
-    print(n)
+        except FileNotFoundError:
+            missing += 1
+    print(n, missing)
 
 
 def main():
     cmd = sys.argv[1]
     if cmd == "write":
-        write(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+        sys.exit(write(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]))
     elif cmd == "check":
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:

@@ -86,7 +86,7 @@ static void test_format_longest(void)
 {
 	static const char * const longest[] = {
 		"write_zeroes sectors 18446744073709551614 18446744073709551615 flags fua,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 error_after ETIMEDOUT",
-		"any sectors 18446744073709551614 18446744073709551615 flags fua,preflush,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
+		"any sectors 18446744073709551614 18446744073709551615 flags fua,meta,sync every 18446744073709551615 nth 18446744073709551615 times 18446744073709551615 after 18446744073709551615 error_after ENOLINK",
 		"read sectors 18446744073709551614 18446744073709551615 every 18446744073709551615 after 18446744073709551615 window 86400000 86400000 corrupt 9223372036854775807 255",
 		"write sectors 0 8 flags fua every 2 times 3 after 1 prob 500000 error EIO",
 	};
@@ -148,6 +148,10 @@ static void test_parse_errors(void)
 		{ "read error EIO now", "Unexpected word after fault action" },
 		{ "read drop", "Fault action drop needs op write" },
 		{ "write corrupt", "Fault action corrupt needs op read" },
+		{ "any sectors 0 8 flags preflush error",
+		  "Fault flag preflush is only on empty flushes: no sector range" },
+		{ "any flags sync,preflush sectors 0 8 error",
+		  "Fault flag preflush is only on empty flushes: no sector range" },
 		{ "read delay 0", "Invalid fault delay" },
 		{ "read delay 60001", "Invalid fault delay" },
 		{ "read delay 10 11", "Invalid fault delay jitter" },
@@ -294,6 +298,34 @@ static void test_decide(void)
 			      (unsigned long long)out.corrupt_offset, out.corrupt_xor);
 	}
 	CHECK(dm_verify_faults_del(&f, 1) == -ENOENT, "deleting twice");
+
+	/*
+	 * With a range, only the bio's sectors inside it: a rule for sector
+	 * 2 flips a byte of sector 2 of a 64 KiB read from 0 (the old code
+	 * picked any of the 65536), and a fixed byte counts from there.
+	 */
+	dm_verify_faults_init(&f, 7);
+	add(&f, "read sectors 2 3 corrupt");
+	for (i = 0; i < 200; i++) {
+		dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 0, 128, 65536, 0, &out);
+		if (out.corrupt_offset < 1024 || out.corrupt_offset >= 1536)
+			CHECK(0, "ranged corrupt at byte %llu, not in sector 2",
+			      (unsigned long long)out.corrupt_offset);
+	}
+	dm_verify_faults_init(&f, 7);
+	add(&f, "read sectors 100 200 corrupt 1000");
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 96, 16, 8192, 0, &out) &&
+	      out.corrupt_offset == 2048 + 1000,
+	      "fixed ranged corrupt at byte %llu, not 3048",
+	      (unsigned long long)out.corrupt_offset);
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 196, 8, 4096, 0, &out) &&
+	      out.corrupt_offset == 1000,
+	      "fixed ranged corrupt at the range's end at byte %llu, not 1000",
+	      (unsigned long long)out.corrupt_offset);
+	CHECK(dm_verify_faults_decide(&f, VERIFY_OP_READ, 0, 199, 2, 1024, 0, &out) &&
+	      out.corrupt_offset == 1000 % 512,
+	      "fixed ranged corrupt in the last sector at byte %llu, not 488",
+	      (unsigned long long)out.corrupt_offset);
 
 	/* Disabled rules see nothing; a full table refuses more. */
 	f.disabled = true;

@@ -101,6 +101,7 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 	struct verify_extents s;
 	static bool model[SPACE];
 	unsigned int r, x, n, i, missing = 0, extra = 0, qbad = 0, fbad = 0;
+	unsigned int frombad = 0;
 
 	memset(model, 0, sizeof(model));
 	CHECK(!dm_verify_extents_init(&s, max), "init");
@@ -148,7 +149,20 @@ static void test_extents_model(unsigned int max, unsigned int rounds,
 			if (covered != in_set(&s, x))
 				fbad++;
 		}
+		/* The range a walk from a starts at: the first ending after a. */
+		{
+			const struct verify_range *want, *got;
+
+			for (want = dm_verify_extents_next(&s, NULL);
+			     want && want->e.end <= a;
+			     want = dm_verify_extents_next(&s, want))
+				;
+			got = dm_verify_extents_from(&s, a);
+			if (got != want)
+				frombad++;
+		}
 	}
+	CHECK(!frombad, "max %u: %u walks started at the wrong range", max, frombad);
 	CHECK(!fbad, "max %u: %u sectors wrong in first-range walks", max, fbad);
 	CHECK(!missing, "max %u fail %u: %u sectors to skip were dropped", max,
 	      fail_every, missing);

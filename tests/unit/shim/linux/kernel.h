@@ -12,6 +12,7 @@
 #define S64_MAX INT64_MAX
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 
 /* Like the kernel's: decimal digits only, whole string, no sign, no overflow. */
 static inline int kstrtou64(const char *s, unsigned int base, u64 *res)
