@@ -978,8 +978,12 @@ static struct block_device *verify_meta_bdev(struct verify_c *vc)
  * state to that successor now, or the next resume would compare what we
  * knew was undefined.  The device is still suspended, so the successor
  * serves no I/O, just as at the start of its preresume.  The successor is
- * in the live table, the oldest of our device's other tables (the list is
- * in construction order): one loaded since would be the inactive one.
+ * in the oldest of our device's other tables (the list is in construction
+ * order): the live one, or, if that has no verify target, the inactive
+ * one.  That one is right too: the live one cannot serve I/O before it,
+ * as a resume swaps the inactive table in first; only a "clear" lets the
+ * live one resume, and it destroys the inactive one, whose destructor
+ * then abandons the state as ours would have.
  */
 static bool verify_hand_on(struct verify_c *vc)
 {
@@ -1118,13 +1122,21 @@ static int __verify_preresume(struct verify_c *vc)
 	if (r)
 		return r;
 	/*
-	 * State taken over (here, at a resume that failed later, or handed
-	 * on by a destroyed table, verify_hand_on()) is newer than what the
+	 * State taken over (here, or handed on by a destroyed table,
+	 * verify_hand_on()), or loaded by an earlier preresume of ours
+	 * whose table's resume failed later, is newer than what the
 	 * metadata device holds.
 	 */
 	r = dm_verify_state_meta_resume(vc, vc->holds_state);
 	if (r)
 		return r;
+	/*
+	 * Loaded or taken over, the metadata device marked in use: a table
+	 * replacing ours takes it over even if a later target's preresume
+	 * fails ours, or it would load that device as unclean, and our
+	 * write-intent pass would go on writing it beside the new table.
+	 */
+	vc->holds_state = true;
 	/* Taken over or loaded: ours to change now, see dm_verify_message(). */
 	smp_mb__before_atomic();
 	set_bit(VERIFY_STATE_READY, &vc->flags);

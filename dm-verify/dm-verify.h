@@ -227,9 +227,10 @@ struct verify_c {
 	struct block_device *meta_claim;
 	bool resumed;			/* has served I/O since its creation */
 	/*
-	 * Took over another table's state: hands it on even if never
-	 * resumed (a resume that failed after the take-over, which dm
-	 * follows by destroying the table it took it from).
+	 * Took over another table's state, or loaded its own in a
+	 * preresume: hands it on even if never resumed (a resume that
+	 * failed at another target, which dm follows by destroying the
+	 * table before ours).
 	 */
 	bool holds_state;
 };
