@@ -76,6 +76,12 @@ INTERVAL_TREE_DEFINE(struct verify_undo, rb, sector_t, rb_last,
 		     verify_undo_first, verify_undo_last, static inline,
 		     verify_undo_it)
 
+/* What @u's copy is charged to the cache. */
+static u64 verify_undo_bytes(const struct verify_undo *u)
+{
+	return (u64)u->nr_pages << PAGE_SHIFT;
+}
+
 static void verify_undo_free(struct verify_undo *u)
 {
 	unsigned int i;
@@ -95,14 +101,20 @@ void dm_verify_wcache_free(struct list_head *dead)
 	INIT_LIST_HEAD(dead);
 }
 
+/* Under the lock: move a record out of the tree already onto @dead. */
+static void verify_wcache_drop(struct verify_wcache *wc, struct verify_undo *u,
+			       struct list_head *dead)
+{
+	wc->bytes -= verify_undo_bytes(u);
+	list_move_tail(&u->list, dead);
+}
+
 /* Under the lock: take a kept record out of the cache, onto @dead. */
 static void verify_wcache_unlink(struct verify_wcache *wc,
 				 struct verify_undo *u, struct list_head *dead)
 {
-	list_del(&u->list);
 	verify_undo_it_remove(u, &wc->tree);
-	wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
-	list_add_tail(&u->list, dead);
+	verify_wcache_drop(wc, u, dead);
 }
 
 void dm_verify_wcache_init(struct verify_c *vc)
@@ -377,7 +389,7 @@ void dm_verify_wcache_prepare(struct verify_c *vc, struct list_head *ios)
 				     u->nr_sectors,
 				     blk_status_to_errno(u->read_status),
 				     "the write is not cached");
-			uncharge += (u64)u->nr_pages << PAGE_SHIFT;
+			uncharge += verify_undo_bytes(u);
 			verify_undo_free(u);
 			io->undo = NULL;
 		}
@@ -402,7 +414,7 @@ void dm_verify_wcache_abandon(struct verify_c *vc, struct verify_io *io)
 	if (!io->undo)
 		return;
 	spin_lock_irqsave(&vc->lock, flags);
-	vc->wc.bytes -= (u64)io->undo->nr_pages << PAGE_SHIFT;
+	vc->wc.bytes -= verify_undo_bytes(io->undo);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	verify_undo_free(io->undo);
 	io->undo = NULL;
@@ -456,9 +468,7 @@ static void verify_wcache_forget_under(struct verify_wcache *wc,
 		}
 		start = min(start, u->sector);
 		end = max_t(sector_t, end, u->sector + u->nr_sectors);
-		list_del(&u->list);
-		wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
-		list_add_tail(&u->list, dead);
+		verify_wcache_drop(wc, u, dead);
 		wc->written_back++;
 	}
 }
@@ -537,7 +547,7 @@ void dm_verify_wcache_take_over(struct verify_c *vc, struct verify_c *old,
 		verify_undo_it_remove(u, &owc->tree);
 		if (u->sector + u->nr_sectors > vc->ti->len)
 			u->nr_sectors = vc->ti->len - u->sector;
-		bytes = (u64)u->nr_pages << PAGE_SHIFT;
+		bytes = verify_undo_bytes(u);
 		owc->bytes -= bytes;
 		wc->bytes += bytes;
 		verify_wcache_add(wc, u);
@@ -776,7 +786,7 @@ int dm_verify_crash(struct verify_c *vc, struct verify_crash_opts *opt,
 
 	spin_lock_irqsave(&vc->lock, flags);
 	list_for_each_entry(u, &undo, list)
-		wc->bytes -= (u64)u->nr_pages << PAGE_SHIFT;
+		wc->bytes -= verify_undo_bytes(u);
 	/* Both legs now hold the post-crash content: nothing is volatile. */
 	if (vc->ref_dev && !unflushed)
 		dm_verify_volatile_lose(vc, false);

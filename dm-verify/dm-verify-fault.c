@@ -310,8 +310,6 @@ static int verify_parse_trigger(struct verify_rule *r, const char *name,
 int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			 const char **error)
 {
-	static const char *preflush_range =
-		"Fault flag preflush is only on empty flushes: no sector range";
 	struct verify_words w = { .argc = argc, .total = argc, .argv = argv };
 	const char *word;
 	unsigned int i;
@@ -344,11 +342,6 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 				*error = "Fault sector range needs an op with sectors, not flush";
 				return -EINVAL;
 			}
-			/* Nor has a bio that carries PREFLUSH to a target. */
-			if (r->flags & VERIFY_FLAG_PREFLUSH) {
-				*error = preflush_range;
-				return -EINVAL;
-			}
 			if (verify_num(verify_next(&w), 0, U64_MAX - 1, &a) ||
 			    verify_num(verify_next(&w), a + 1, U64_MAX, &b)) {
 				*error = "Invalid fault sector range";
@@ -374,10 +367,6 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 				*error = "Fault flag preflush needs op flush or any";
 				return -EINVAL;
 			}
-			if ((r->flags & VERIFY_FLAG_PREFLUSH) && r->end) {
-				*error = preflush_range;
-				return -EINVAL;
-			}
 			continue;
 		}
 		ret = verify_parse_trigger(r, word, &w, error);
@@ -385,6 +374,11 @@ int dm_verify_rule_parse(struct verify_rule *r, unsigned int argc, char **argv,
 			if (ret)
 				return ret;
 			continue;
+		}
+		/* Only empty flushes carry PREFLUSH here: a range never matches. */
+		if ((r->flags & VERIFY_FLAG_PREFLUSH) && r->end) {
+			*error = "Fault flag preflush is only on empty flushes: no sector range";
+			return -EINVAL;
 		}
 		return verify_parse_action(r, word, &w, error);
 	}
